@@ -1,0 +1,13 @@
+import { Topics } from '@ordo/contracts';
+import { runService } from '@ordo/platform';
+import { DispensingModule } from './dispensing.module';
+
+runService({
+  service: 'dispensing',
+  module: DispensingModule,
+  defaultPort: 3002,
+  consumes: [Topics.prescriptions],
+}).catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '@ordo/auth';
+import { DatabaseModule } from '@ordo/database';
+import { MessagingModule } from '@ordo/messaging';
+import { ObservabilityModule } from '@ordo/observability';
+import { PrescriptionsModule } from './prescriptions/prescriptions.module';
+import { prescribingSchema } from './schema';
+
+@Module({
+  imports: [
+    ObservabilityModule,
+    AuthModule.forRoot(),
+    DatabaseModule.forRoot(prescribingSchema),
+    MessagingModule.forRoot({ service: 'prescribing' }),
+    PrescriptionsModule,
+  ],
+})
+export class PrescribingModule {}

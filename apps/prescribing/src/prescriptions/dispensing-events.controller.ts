@@ -1,0 +1,15 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { PrescriptionDispensed } from '@ordo/contracts';
+import { EventContext } from '@ordo/messaging';
+import { RecordDispensing } from './record-dispensing.usecase';
+
+@Controller()
+export class DispensingEventsController {
+  constructor(private readonly recordDispensing: RecordDispensing) {}
+
+  @EventPattern(PrescriptionDispensed.type)
+  async onDispensed(@Payload() event: PrescriptionDispensed, @Ctx() context: EventContext) {
+    await this.recordDispensing.execute(context.manager, event);
+  }
+}

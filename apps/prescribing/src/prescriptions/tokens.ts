@@ -1,0 +1,1 @@
+export const PATIENT_KEYS = Symbol('ordo:patient-keys');

@@ -1,0 +1,54 @@
+import { IsBase64, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+/** An event contract: the payload class carries its CloudEvents type (with version) and its topic. */
+export interface EventContract<T extends object = object> {
+  new (...args: any[]): T; // eslint-disable-line @typescript-eslint/no-explicit-any
+  readonly type: string;
+  readonly topic: string;
+}
+
+export const PRESCRIPTION_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{16}[0-9]{2}$/;
+
+/** AES-256-GCM ciphertext that only the dispensing service holds the key for. */
+export class EncryptedBlock {
+  @IsString() @IsNotEmpty() kid: string;
+  @IsBase64() iv: string;
+  @IsBase64() ciphertext: string;
+  @IsBase64() tag: string;
+}
+
+export class PrescribedLine {
+  @IsInt() @Min(1) lineNo: number;
+  @IsOptional() @Matches(/^\d{8}$/) cis?: string;
+  @IsOptional() @Matches(/^\d{13}$/) cip13?: string;
+  @IsString() @IsNotEmpty() label: string;
+  @IsString() dosage: string;
+  @IsInt() @Min(1) quantity: number;
+  @IsString() @IsNotEmpty() unit: string;
+  @IsInt() @Min(1) @Max(366) durationDays: number;
+  @IsInt() @Min(0) @Max(12) renewals: number;
+}
+
+export class DispensedLine {
+  @IsInt() @Min(1) lineNo: number;
+  @IsInt() @Min(0) quantity: number;
+  @IsOptional() @Matches(/^\d{13}$/) cip13?: string;
+}
+
+export const PRESCRIPTION_STATUSES = [
+  'ISSUED',
+  'CLAIMED',
+  'PARTIALLY_DISPENSED',
+  'DISPENSED',
+  'CANCELLED',
+  'ON_HOLD',
+  'EXPIRED',
+] as const;
+export type PrescriptionStatus = (typeof PRESCRIPTION_STATUSES)[number];
+
+export class FiredRule {
+  @IsString() @IsNotEmpty() code: string;
+  @IsString() reason: string;
+  @IsInt() weight: number;
+}
+

@@ -1,0 +1,42 @@
+import { DynamicModule, Global, Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Readiness } from '@ordo/observability';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { databaseConfigFromEnv, dataSourceOptions } from './database-config';
+
+export interface DatabaseModuleOptions {
+  service: string;
+  entities: NonNullable<DataSourceOptions['entities']>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
+}
+
+@Global()
+@Module({})
+export class DatabaseModule implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly readiness: Readiness,
+  ) {}
+
+  static forRoot(options: DatabaseModuleOptions): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...dataSourceOptions(databaseConfigFromEnv(options.service), options.entities, options.migrations),
+            // Schemas come from the migrate step (make up / make test); a service never alters them.
+            migrationsRun: false,
+            retryAttempts: 3,
+          }),
+        }),
+      ],
+    };
+  }
+
+  onModuleInit(): void {
+    this.readiness.register('database', async () => {
+      await this.dataSource.query('SELECT 1');
+    });
+  }
+}

@@ -1,0 +1,49 @@
+import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
+
+export interface MessagingConfig {
+  brokers: string[];
+  clientId: string;
+  partitions: number;
+  replicationFactor: number;
+  handlerAttempts: number;
+  outboxPollIntervalMs: number;
+  /** How long the group waits for a silent consumer (a killed process) before handing its partitions on. */
+  sessionTimeoutMs: number;
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+/** KAFKA_BROKERS (comma-separated host:port), KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR, … */
+export function messagingConfigFromEnv(service: string, env: NodeJS.ProcessEnv = process.env): MessagingConfig {
+  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
+  for (const broker of brokers) {
+    if (!/^[^:\s]+:\d+$/.test(broker)) throw new Error(`KAFKA_BROKERS: "${broker}" is not host:port`);
+  }
+  return {
+    brokers,
+    clientId: env.KAFKA_CLIENT_ID ?? `ordo-${service}`,
+    partitions: positiveInt(env, 'KAFKA_TOPIC_PARTITIONS', 3),
+    replicationFactor: positiveInt(env, 'KAFKA_REPLICATION_FACTOR', 1),
+    handlerAttempts: positiveInt(env, 'KAFKA_HANDLER_ATTEMPTS', 3),
+    outboxPollIntervalMs: positiveInt(env, 'OUTBOX_POLL_INTERVAL_MS', 1000),
+    sessionTimeoutMs: positiveInt(env, 'KAFKA_SESSION_TIMEOUT_MS', 30000),
+  };
+}
+
+export function createKafka(config: Pick<MessagingConfig, 'brokers' | 'clientId'>, extra: Partial<KafkaConfig> = {}): Kafka {
+  // kafkajs warns once about its partitioner change; the default (murmur2, as Java clients) is what we want.
+  process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  return new Kafka({
+    clientId: config.clientId,
+    brokers: config.brokers,
+    logLevel: logLevel.WARN,
+    retry: { initialRetryTime: 200, retries: 8 },
+    ...extra,
+  });
+}

@@ -1,0 +1,84 @@
+import 'reflect-metadata';
+import { Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { KafkaEventServer, PassThroughRpcFilter, createKafka, ensureTopics, messagingConfigFromEnv } from '@ordo/messaging';
+import { PinoNestLogger, collectProcessMetrics, createLogger, metrics } from '@ordo/observability';
+import { DataSource } from 'typeorm';
+import { HttpErrorFilter } from './http-error.filter';
+import { TraceInterceptor } from './trace.interceptor';
+import { createValidationPipe } from './validation';
+
+export interface ServiceDefinition {
+  /** prescribing, dispensing, fraud or ops */
+  service: string;
+  module: Type<unknown>;
+  defaultPort: number;
+  /** Topics the service consumes as a hybrid app (HTTP + Kafka). */
+  consumes: string[];
+}
+
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+function httpPort(defaultPort: number): number {
+  const raw = process.env.HTTP_PORT;
+  if (raw === undefined || raw === '') return defaultPort;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`HTTP_PORT must be a port number, got "${raw}"`);
+  return port;
+}
+
+/** Builds a service the same way everywhere: Fastify, validation, errors, tracing, metrics, Kafka consumer. */
+export async function createService(definition: ServiceDefinition): Promise<NestFastifyApplication> {
+  const logger = createLogger(definition.service);
+  collectProcessMetrics(definition.service);
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
+  const app = await NestFactory.create<NestFastifyApplication>(definition.module, adapter, {
+    logger: new PinoNestLogger(logger),
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalInterceptors(new TraceInterceptor());
+  app.enableShutdownHooks();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.httpRequestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+
+  if (definition.consumes.length > 0) {
+    const config = messagingConfigFromEnv(definition.service);
+    const kafka = createKafka(config);
+    await ensureTopics(kafka, config);
+    const consumer = app.connectMicroservice(
+      {
+        strategy: new KafkaEventServer({
+          kafka,
+          dataSource: app.get(DataSource),
+          service: definition.service,
+          groupId: process.env.KAFKA_GROUP_ID ?? `ordo-${definition.service}`,
+          topics: definition.consumes,
+          handlerAttempts: config.handlerAttempts,
+          sessionTimeoutMs: config.sessionTimeoutMs,
+        }),
+      },
+      { inheritAppConfig: false },
+    );
+    consumer.useGlobalFilters(new PassThroughRpcFilter());
+  }
+  return app;
+}
+
+/** Starts a service and prints where it listens. */
+export async function runService(definition: ServiceDefinition): Promise<void> {
+  const app = await createService(definition);
+  await app.startAllMicroservices();
+  const host = process.env.HTTP_HOST ?? '127.0.0.1';
+  await app.listen(httpPort(definition.defaultPort), host);
+  const logger = createLogger(definition.service);
+  logger.info({ url: await app.getUrl() }, `${definition.service} listening on ${await app.getUrl()}`);
+}

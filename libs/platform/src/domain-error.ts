@@ -1,0 +1,21 @@
+/**
+ * A refusal the domain can explain: a stable machine-readable `code`, the HTTP status it maps to,
+ * and optional details (the field or line it concerns). Apps subclass it per case.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number = 422,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFound extends DomainError {
+  constructor(what: string, id: string) {
+    super(`${what.toUpperCase().replace(/\s+/g, '_')}_NOT_FOUND`, `${what} ${id} was not found`, 404);
+  }
+}

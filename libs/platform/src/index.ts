@@ -1,0 +1,5 @@
+export * from './bootstrap';
+export * from './domain-error';
+export * from './http-error.filter';
+export * from './trace.interceptor';
+export * from './validation';

@@ -1,0 +1,34 @@
+import { nirKey, withLuhnCheckDigit } from '@ordo/identifiers';
+
+/** A valid RPPS number made from an 10-digit body. */
+export function rpps(body = '1000000000'): string {
+  return withLuhnCheckDigit(body);
+}
+
+export function finess(body = '75000000'): string {
+  return withLuhnCheckDigit(body);
+}
+
+/** A valid NIR (INS) with its key, from a 13-character body. */
+export function nir(body = '2840375123456'): string {
+  return `${body}${nirKey(body)}`;
+}
+
+export function prescriptionRequest(overrides: Record<string, unknown> = {}) {
+  return {
+    patient: { ins: nir(), firstName: 'Camille', lastName: 'Martin', birthDate: '1984-03-17', sex: 'F' },
+    lines: [
+      {
+        // DOLIPRANE 1000 mg, comprimé, box of 8 (BDPM CIS 60234100)
+        cip13: '3400935955838',
+        label: 'DOLIPRANE 1000 mg, comprimé',
+        dosage: '1 comprimé jusqu’à 3 fois par jour',
+        quantity: 24,
+        unit: 'comprimé',
+        durationDays: 8,
+        renewals: 0,
+      },
+    ],
+    ...overrides,
+  };
+}

@@ -1,0 +1,144 @@
+import { devTokenSigner, mintToken, type MintRequest } from '@ordo/auth';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import {
+  SERVICES,
+  ServiceName,
+  ServiceProcess,
+  killService,
+  spawnService,
+  stopService,
+  waitUntilReady,
+} from '../../tools/local/services';
+import { TEST_DATABASE_PREFIX } from './test-env';
+
+const root = resolve(__dirname, '..', '..');
+const PORT_OFFSETS: Record<ServiceName, number> = { prescribing: 1, dispensing: 2, fraud: 3, ops: 4 };
+
+export interface HttpResult<T = any> {
+  status: number;
+  body: T;
+}
+
+/**
+ * The four services as separate processes, on the test broker and test databases, with helpers
+ * to call them as their users would (HTTP with a bearer token) and to read their databases.
+ */
+export class OrdoSystem {
+  private readonly processes = new Map<ServiceName, ServiceProcess>();
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly dbClients = new Map<ServiceName, Client>();
+
+  private constructor(private readonly basePort: number) {
+    this.env = {
+      DATABASE_URL: process.env.DATABASE_URL,
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+      AUTH_DEV_KEY_FILE: join(root, '.local', 'test-auth-key.json'),
+      KAFKA_SESSION_TIMEOUT_MS: '8000',
+      OUTBOX_POLL_INTERVAL_MS: '500',
+      LOG_LEVEL: 'warn',
+    };
+  }
+
+  static async start(basePort: number, services: readonly ServiceName[] = SERVICES): Promise<OrdoSystem> {
+    const system = new OrdoSystem(basePort);
+    await Promise.all(services.map((name) => system.startService(name)));
+    return system;
+  }
+
+  async startService(name: ServiceName): Promise<void> {
+    const service = spawnService(root, name, this.basePort + PORT_OFFSETS[name], {
+      ...this.env,
+      DATABASE_NAME: `${TEST_DATABASE_PREFIX}_${name}`,
+    });
+    this.processes.set(name, service);
+    await waitUntilReady(service);
+  }
+
+  async stopService(name: ServiceName): Promise<void> {
+    const service = this.processes.get(name);
+    if (service) await stopService(service);
+  }
+
+  /** SIGKILL: no graceful shutdown, in-flight work is cut wherever it is. */
+  async killService(name: ServiceName): Promise<void> {
+    const service = this.processes.get(name);
+    if (service) await killService(service);
+  }
+
+  isRunning(name: ServiceName): boolean {
+    const child = this.processes.get(name)?.child;
+    return !!child && child.exitCode === null && child.signalCode === null;
+  }
+
+  url(name: ServiceName): string {
+    return `http://127.0.0.1:${this.basePort + PORT_OFFSETS[name]}`;
+  }
+
+  output(name: ServiceName): string[] {
+    return this.processes.get(name)?.output ?? [];
+  }
+
+  async token(request: MintRequest): Promise<string> {
+    return mintToken(request, devTokenSigner({}, { ...process.env, ...this.env }));
+  }
+
+  async request<T = any>(
+    service: ServiceName,
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  ): Promise<HttpResult<T>> {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.rawBody !== undefined) body = options.rawBody;
+    else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${this.url(service)}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: parsed as T };
+  }
+
+  /** A connection to a service's own test database, for asserting on rows. */
+  async db(name: ServiceName): Promise<Client> {
+    let client = this.dbClients.get(name);
+    if (!client) {
+      const url = new URL(process.env.DATABASE_URL!);
+      url.pathname = `/${TEST_DATABASE_PREFIX}_${name}`;
+      client = new Client({ connectionString: url.toString() });
+      await client.connect();
+      this.dbClients.set(name, client);
+    }
+    return client;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.processes.values()].map((service) => stopService(service)));
+    await Promise.all([...this.dbClients.values()].map((client) => client.end()));
+  }
+}
+
+/** Polls until `probe` returns a value that is not undefined, or fails with the last value seen. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
