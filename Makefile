@@ -39,7 +39,7 @@ test: install ## install what the tests need and run every test (unit, integrati
 test-unit: install ## unit tests only (no Kafka, no database)
 	npx jest --selectProjects unit
 
-token: ## print a development token: make -s token ROLE=prescriber RPPS=10000000008 [FINESS=…]
+token: ## print a development token: make -s token ROLE=prescriber RPPS=10000000009 [FINESS=…]
 	@[ -f dist/tools/mint-token.js ] || node scripts/build.mjs >/dev/null
 	@node dist/tools/mint-token.js
 

@@ -1,4 +1,5 @@
-import { Topics, deadLetterTopicOf } from '@ordo/contracts';
+import { PrescriptionDispensed, Topics, createCloudEvent, deadLetterTopicOf } from '@ordo/contracts';
+import { generatePrescriptionId } from '@ordo/rx-id';
 import { createKafka } from '@ordo/messaging';
 import { OrdoSystem, eventually } from './support/ordo-system';
 import { finess, prescriptionRequest, rpps } from './support/fixtures';
@@ -213,5 +214,43 @@ describe('walking skeleton: prescribing → dispensing → fraud → ops', () =>
     });
     expect(fromDispensing[0].headers['ordo-dlq-error']).toMatch(/not JSON/);
     expect(fromDispensing[1].headers['ordo-dlq-error']).toMatch(/unknown event type fr\.ordo\.prescription\.teleported\.v1/);
+  });
+
+  it('dead-letters an event whose handler keeps failing, with the error, after its tries', async () => {
+    // A well-formed `dispensed` event for a prescription prescribing never issued: its handler refuses it.
+    const unknownId = generatePrescriptionId();
+    const producer = createKafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'ordo-test' }).producer();
+    await producer.connect();
+    await producer.send({
+      topic: Topics.dispensing,
+      messages: [
+        {
+          key: unknownId,
+          value: JSON.stringify(
+            createCloudEvent('/ordo/dispensing', {
+              type: PrescriptionDispensed.type,
+              subject: unknownId,
+              data: {
+                prescriptionId: unknownId,
+                dispensationId: '0b5f8c1e-3a2d-4c8e-9f1a-2b3c4d5e6f70',
+                pharmacyFiness: finess('75000001'),
+                pharmacistRpps: rpps('2000000000'),
+                complete: true,
+                lines: [{ lineNo: 1, quantity: 1 }],
+              },
+            }),
+          ),
+        },
+      ],
+    });
+    await producer.disconnect();
+
+    const letters = await readTopic(deadLetterTopicOf(Topics.dispensing), (messages) =>
+      messages.some((m) => m.key === unknownId && m.headers['ordo-dlq-consumer-group'] === 'ordo-prescribing'),
+    );
+    const letter = letters.find((m) => m.key === unknownId && m.headers['ordo-dlq-consumer-group'] === 'ordo-prescribing')!;
+    expect(letter.headers['ordo-dlq-reason']).toBe('handler-failed');
+    expect(letter.headers['ordo-dlq-error']).toBe(`dispensed event for unknown prescription ${unknownId} (after 3 tries)`);
+    expect(letter.event).toMatchObject({ type: PrescriptionDispensed.type, subject: unknownId });
   });
 });

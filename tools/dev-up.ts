@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   say(`  kafka        ${brokers}   (topics ordo.prescriptions, ordo.dispensing, ordo.fraud, …)`);
   say(`  postgres     ${new URL(postgres.url).host}   (databases ordo_prescribing, ordo_dispensing, ordo_fraud, ordo_ops)`);
   say('Mint a token and issue a prescription:');
-  say('  TOKEN=$(make -s token ROLE=prescriber RPPS=10000000008)');
+  say('  TOKEN=$(make -s token ROLE=prescriber RPPS=10000000009)');
   say('  curl -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\');
   say("       -d @deploy/examples/prescription.json http://127.0.0.1:3001/v1/prescriptions");
   say('Logs: .local/logs/<service>.log. Stop with Ctrl-C or `make down`.');

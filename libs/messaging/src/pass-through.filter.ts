@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, RpcExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, Controller, RpcExceptionFilter, UseFilters, applyDecorators } from '@nestjs/common';
 import { Observable, throwError } from 'rxjs';
 
 /**
@@ -10,4 +10,12 @@ export class PassThroughRpcFilter implements RpcExceptionFilter<unknown> {
   catch(exception: unknown, _host: ArgumentsHost): Observable<never> {
     return throwError(() => exception);
   }
+}
+
+/**
+ * Marks a controller that handles Kafka events (`@EventPattern`). It keeps handler errors intact for
+ * the transport, which Nest's default RPC filter would not.
+ */
+export function EventsController(): ClassDecorator {
+  return applyDecorators(Controller(), UseFilters(PassThroughRpcFilter));
 }

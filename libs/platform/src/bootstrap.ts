@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { KafkaEventServer, PassThroughRpcFilter, createKafka, ensureTopics, messagingConfigFromEnv } from '@ordo/messaging';
+import { KafkaEventServer, createKafka, ensureTopics, messagingConfigFromEnv } from '@ordo/messaging';
 import { PinoNestLogger, collectProcessMetrics, createLogger, metrics } from '@ordo/observability';
 import { DataSource } from 'typeorm';
 import { HttpErrorFilter } from './http-error.filter';
@@ -54,7 +54,7 @@ export async function createService(definition: ServiceDefinition): Promise<Nest
     const config = messagingConfigFromEnv(definition.service);
     const kafka = createKafka(config);
     await ensureTopics(kafka, config);
-    const consumer = app.connectMicroservice(
+    app.connectMicroservice(
       {
         strategy: new KafkaEventServer({
           kafka,
@@ -68,7 +68,6 @@ export async function createService(definition: ServiceDefinition): Promise<Nest
       },
       { inheritAppConfig: false },
     );
-    consumer.useGlobalFilters(new PassThroughRpcFilter());
   }
   return app;
 }

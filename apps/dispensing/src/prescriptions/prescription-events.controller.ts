@@ -1,11 +1,10 @@
-import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { PrescriptionCancelled, PrescriptionExpired, PrescriptionIssued } from '@ordo/contracts';
-import { EventContext } from '@ordo/messaging';
+import { EventContext, EventsController } from '@ordo/messaging';
 import { DispensablePrescription } from './dispensable-prescription.entity';
 
 /** Builds the read model of dispensable prescriptions from prescribing's events. */
-@Controller()
+@EventsController()
 export class PrescriptionEventsController {
   @EventPattern(PrescriptionIssued.type)
   async onIssued(@Payload() issued: PrescriptionIssued, @Ctx() { manager }: EventContext) {

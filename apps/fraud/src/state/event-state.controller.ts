@@ -1,11 +1,10 @@
-import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { DispensingRefused, PrescriptionDispensed, PrescriptionIssued } from '@ordo/contracts';
-import { EventContext } from '@ordo/messaging';
+import { EventContext, EventsController } from '@ordo/messaging';
 import { RaiseAlertOnRefusal } from '../alerts/raise-alert.usecase';
 import { WatchedPrescription } from './watched-prescription.entity';
 
-@Controller()
+@EventsController()
 export class EventStateController {
   constructor(private readonly raiseAlertOnRefusal: RaiseAlertOnRefusal) {}
 

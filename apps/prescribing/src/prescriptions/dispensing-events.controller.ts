@@ -1,10 +1,9 @@
-import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { PrescriptionDispensed } from '@ordo/contracts';
-import { EventContext } from '@ordo/messaging';
+import { EventContext, EventsController } from '@ordo/messaging';
 import { RecordDispensing } from './record-dispensing.usecase';
 
-@Controller()
+@EventsController()
 export class DispensingEventsController {
   constructor(private readonly recordDispensing: RecordDispensing) {}
 
