@@ -9,7 +9,10 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(NPM_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund
+	@# `npm ci` refuses this lock file: the registry here serves only some of the optional
+	@# platform builds of @swc/core and friends, so they are missing from it. `npm install`
+	@# follows the lock for everything else.
+	npm install --no-audit --no-fund
 	@touch $(NPM_STAMP)
 
 install: $(NPM_STAMP) ## install npm packages (Kafka jars come on first start)
