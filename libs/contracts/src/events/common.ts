@@ -1,4 +1,4 @@
-import { IsBase64, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBase64, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 /** An event contract: the payload class carries its CloudEvents type (with version) and its topic. */
 export interface EventContract<T extends object = object> {
@@ -27,12 +27,21 @@ export class PrescribedLine {
   @IsString() @IsNotEmpty() unit: string;
   @IsInt() @Min(1) @Max(366) durationDays: number;
   @IsInt() @Min(0) @Max(12) renewals: number;
+  /** False when the prescriber wrote "non substituable": no generic may be handed. */
+  @IsOptional() @IsBoolean() substitutable?: boolean;
+  /** Narcotics: the prescriber's split dispensing, in days per dispensing. */
+  @IsOptional() @IsInt() @Min(1) @Max(28) fractionDays?: number;
 }
 
 export class DispensedLine {
   @IsInt() @Min(1) lineNo: number;
   @IsInt() @Min(0) quantity: number;
+  /** The pack actually handed. */
   @IsOptional() @Matches(/^\d{13}$/) cip13?: string;
+  /** A generic handed in place of the prescribed medicine. */
+  @IsOptional() @IsBoolean() generic?: boolean;
+  /** Why nothing (or less) was given on this line, when that is the case. */
+  @IsOptional() @IsString() notDispensedReason?: string;
 }
 
 export const PRESCRIPTION_STATUSES = [

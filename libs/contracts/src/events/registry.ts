@@ -1,8 +1,14 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { EventContract } from './common';
-import { DispensingRefused, PrescriptionDispensed } from './dispensing.events';
-import { FraudAlertRaised } from './fraud.events';
+import {
+  DispensingRefused,
+  PrescriptionClaimed,
+  PrescriptionDispensed,
+  PrescriptionReleased,
+  PrescriptionScanned,
+} from './dispensing.events';
+import { CaseClosed, FraudAlertRaised, FraudCheckRequested, FraudVerdict, HoldLifted, HoldPlaced } from './fraud.events';
 import {
   PrescriptionCancelled,
   PrescriptionExpired,
@@ -16,9 +22,17 @@ export const EVENT_CONTRACTS: readonly EventContract[] = [
   PrescriptionCancelled,
   PrescriptionExpired,
   PrescriptionStatusChanged,
+  PrescriptionScanned,
+  PrescriptionClaimed,
+  PrescriptionReleased,
   PrescriptionDispensed,
   DispensingRefused,
   FraudAlertRaised,
+  HoldPlaced,
+  HoldLifted,
+  CaseClosed,
+  FraudCheckRequested,
+  FraudVerdict,
 ];
 
 const byType = new Map(EVENT_CONTRACTS.map((contract) => [contract.type, contract]));
