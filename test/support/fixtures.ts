@@ -14,8 +14,16 @@ export function nir(body = '2840375123456'): string {
   return `${body}${nirKey(body)}`;
 }
 
+export const PRESCRIBER_BLOCK = {
+  name: 'Dr Claire Dubois',
+  specialty: 'Médecine générale',
+  address: { lines: ['12 rue des Lilas'], postalCode: '75011', city: 'Paris' },
+  phone: '01 43 00 00 00',
+};
+
 export function prescriptionRequest(overrides: Record<string, unknown> = {}) {
   return {
+    prescriber: PRESCRIBER_BLOCK,
     patient: { ins: nir(), firstName: 'Camille', lastName: 'Martin', birthDate: '1984-03-17', sex: 'F' },
     lines: [
       {

@@ -29,7 +29,10 @@ export class OrdoSystem {
   private readonly env: NodeJS.ProcessEnv;
   private readonly dbClients = new Map<ServiceName, Client>();
 
-  private constructor(private readonly basePort: number) {
+  private constructor(
+    private readonly basePort: number,
+    extraEnv: NodeJS.ProcessEnv = {},
+  ) {
     this.env = {
       DATABASE_URL: process.env.DATABASE_URL,
       KAFKA_BROKERS: process.env.KAFKA_BROKERS,
@@ -37,11 +40,16 @@ export class OrdoSystem {
       KAFKA_SESSION_TIMEOUT_MS: '8000',
       OUTBOX_POLL_INTERVAL_MS: '500',
       LOG_LEVEL: 'warn',
+      ...extraEnv,
     };
   }
 
-  static async start(basePort: number, services: readonly ServiceName[] = SERVICES): Promise<OrdoSystem> {
-    const system = new OrdoSystem(basePort);
+  static async start(
+    basePort: number,
+    services: readonly ServiceName[] = SERVICES,
+    extraEnv: NodeJS.ProcessEnv = {},
+  ): Promise<OrdoSystem> {
+    const system = new OrdoSystem(basePort, extraEnv);
     await Promise.all(services.map((name) => system.startService(name)));
     return system;
   }

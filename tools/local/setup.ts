@@ -1,4 +1,8 @@
-import { databaseConfigFromEnv, migrateDatabase } from '@ordo/database';
+import { databaseConfigFromEnv, migrateDatabase, urlForDatabase } from '@ordo/database';
+import { importBdpm } from '@ordo/medicines';
+import { existsSync } from 'node:fs';
+import { Client } from 'pg';
+import { defaultBdpmFolder } from './repo-root';
 import { createKafka, ensureTopics, messagingConfigFromEnv } from '@ordo/messaging';
 import { SCHEMAS } from './schemas';
 
@@ -16,7 +20,30 @@ export async function setUpInfrastructure(
     const applied = await migrateDatabase(config, schema.entities, schema.migrations);
     log(`database ${config.database}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`);
   }
+  await importMedicinesIfEmpty(env, log, databasePrefix);
   const messaging = messagingConfigFromEnv('setup', env);
   const created = await ensureTopics(createKafka(messaging), messaging);
   log(`topics: ${created.length ? `created ${created.join(', ')}` : 'all present'}`);
+}
+
+/**
+ * Prescribing checks every line against the BDPM, so a new database gets it at once from BDPM_DIR
+ * (default ../shared/data/bdpm beside the repository). Refresh it with `ordo medicines import`.
+ */
+async function importMedicinesIfEmpty(env: NodeJS.ProcessEnv, log: (line: string) => void, databasePrefix: string) {
+  const config = databaseConfigFromEnv('prescribing', { ...env, DATABASE_NAME: `${databasePrefix}_prescribing` });
+  const client = new Client({ connectionString: urlForDatabase(config.serverUrl, config.database) });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT EXISTS (SELECT 1 FROM medicine) AS present');
+    if (rows[0].present) return log(`medicines: already imported in ${config.database}`);
+    const folder = defaultBdpmFolder(env);
+    if (!existsSync(folder)) {
+      return log(`medicines: no BDPM files at ${folder}; prescriptions will be refused until \`ordo medicines import <folder>\``);
+    }
+    const result = await importBdpm(client, folder);
+    log(`medicines: imported ${result.counts.medicine} medicines, ${result.counts.medicine_presentation} packs in ${result.durationMs} ms`);
+  } finally {
+    await client.end();
+  }
 }

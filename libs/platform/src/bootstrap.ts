@@ -42,6 +42,9 @@ export async function createService(definition: ServiceDefinition): Promise<Nest
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
+  // The APIs speak JSON only; without this, Fastify's built-in text/plain parser would hand a
+  // string to validation (400) where the honest answer is 415.
+  fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequestDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },

@@ -1,36 +1,134 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { CurrentPrincipal, Principal, Roles } from '@ordo/auth';
-import { parsePrescriptionId } from '@ordo/rx-id';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { CurrentPrincipal, Principal, Roles } from '@ordo/auth';
+import { PatientKeys, pseudonymise } from '@ordo/contracts';
+import { DomainError } from '@ordo/platform';
+import { PrescriptionId, parsePrescriptionId } from '@ordo/rx-id';
+import type { FastifyReply } from 'fastify';
+import { Inject } from '@nestjs/common';
 import { Repository } from 'typeorm';
+import { CancelPrescription } from './cancel-prescription.usecase';
+import { CancelPrescriptionDto } from './dto/cancel-prescription.dto';
 import { IssuePrescriptionDto } from './dto/issue-prescription.dto';
+import { ListPrescriptionsQuery } from './dto/list-prescriptions.query';
 import { IssuePrescription } from './issue-prescription.usecase';
 import { Prescription } from './prescription.entity';
 import { PrescriptionNotFound } from './prescription.errors';
 import { prescriptionView } from './prescription.view';
+import { PrintPrescription } from './print-prescription.usecase';
+import { PATIENT_KEYS } from './tokens';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/;
 
 @Controller('v1/prescriptions')
 @Roles('prescriber')
 export class PrescriptionsController {
   constructor(
     private readonly issuePrescription: IssuePrescription,
+    private readonly cancelPrescription: CancelPrescription,
+    private readonly printPrescription: PrintPrescription,
     @InjectRepository(Prescription) private readonly prescriptions: Repository<Prescription>,
+    @Inject(PATIENT_KEYS) private readonly patientKeys: PatientKeys,
   ) {}
 
+  /** Issues a prescription. A retry with the same Idempotency-Key and body gets the same answer. */
   @Post()
   @HttpCode(201)
-  async issue(@CurrentPrincipal() principal: Principal, @Body() body: IssuePrescriptionDto) {
-    const prescription = await this.issuePrescription.execute({ prescriberRpps: principal.rpps!, request: body });
-    return prescriptionView(prescription);
+  async issue(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: IssuePrescriptionDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw new DomainError('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 8 to 100 characters of A-Z a-z 0-9 _ . : -', 400);
+    }
+    const issued = await this.issuePrescription.execute({ prescriberRpps: principal.rpps!, request: body, idempotencyKey });
+    if (issued.replayed) reply.header('idempotent-replayed', 'true');
+    reply.header('location', `/v1/prescriptions/${issued.view.id}`);
+    return issued.view;
+  }
+
+  /** The caller's prescriptions, newest first, optionally for one patient (by INS) or one status. */
+  @Get()
+  async list(@CurrentPrincipal() principal: Principal, @Query() query: ListPrescriptionsQuery) {
+    const limit = query.limit ?? 20;
+    const builder = this.prescriptions
+      .createQueryBuilder('p')
+      .where('p.prescriber_rpps = :rpps', { rpps: principal.rpps })
+      .orderBy('p.issued_at', 'DESC')
+      .addOrderBy('p.id', 'DESC')
+      .take(limit + 1);
+    if (query.patient) builder.andWhere('p.patient_pseudonym = :pseudonym', { pseudonym: pseudonymise(query.patient, this.patientKeys) });
+    if (query.status) builder.andWhere('p.status = :status', { status: query.status });
+    if (query.cursor) {
+      const [issuedAt, id] = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|');
+      if (!issuedAt || !id || Number.isNaN(Date.parse(issuedAt))) {
+        throw new DomainError('INVALID_CURSOR', 'cursor is not one this service gave', 400);
+      }
+      builder.andWhere('(p.issued_at, p.id) < (:issuedAt, :id)', { issuedAt: new Date(issuedAt), id });
+    }
+    const rows = await builder.getMany();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(prescriptionView),
+      next: rows.length > limit && last ? Buffer.from(`${last.issuedAt.toISOString()}|${last.id}`).toString('base64url') : null,
+    };
   }
 
   /** A prescriber sees only the prescriptions they wrote; any other ID reads as not found. */
   @Get(':id')
   async get(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string) {
+    return prescriptionView(await this.own(principal, rawId));
+  }
+
+  /** The QR code alone, for a screen or the patient's phone: it carries the signed token only. */
+  @Get(':id/qr.svg')
+  async qrSvg(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const svg = this.printPrescription.qrSvg(await this.own(principal, rawId));
+    reply.header('content-type', 'image/svg+xml; charset=utf-8');
+    return svg;
+  }
+
+  @Get(':id/qr.png')
+  async qrPng(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const png = await this.printPrescription.qrPng(await this.own(principal, rawId));
+    reply.header('content-type', 'image/png');
+    return png;
+  }
+
+  /** The printable A4 ordonnance with its QR code. */
+  @Get(':id/pdf')
+  async pdf(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const prescription = await this.own(principal, rawId);
+    const pdf = await this.printPrescription.pdf(prescription);
+    reply.header('content-type', 'application/pdf');
+    reply.header('content-disposition', `inline; filename="ordonnance-${prescription.id}.pdf"`);
+    return pdf;
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  async cancel(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Body() body: CancelPrescriptionDto) {
+    const cancelled = await this.cancelPrescription.execute({
+      prescriberRpps: principal.rpps!,
+      id: this.parse(rawId),
+      reason: body.reason,
+    });
+    return prescriptionView(cancelled);
+  }
+
+  private parse(rawId: string): PrescriptionId {
     const parsed = parsePrescriptionId(rawId);
     if (!parsed.ok) throw new PrescriptionNotFound(rawId);
-    const prescription = await this.prescriptions.findOneBy({ id: parsed.id, prescriberRpps: principal.rpps! });
-    if (!prescription) throw new PrescriptionNotFound(parsed.id);
-    return prescriptionView(prescription);
+    return parsed.id;
+  }
+
+  private async own(principal: Principal, rawId: string): Promise<Prescription> {
+    const id = this.parse(rawId);
+    const prescription = await this.prescriptions.findOneBy({ id, prescriberRpps: principal.rpps! });
+    if (!prescription) throw new PrescriptionNotFound(id);
+    return prescription;
   }
 }

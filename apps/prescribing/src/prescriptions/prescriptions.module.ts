@@ -1,16 +1,32 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { patientKeysFromEnv } from '@ordo/contracts';
+import { KeysController } from '../keys/keys.controller';
+import { qrKeyProviders } from '../keys/qr-keys.provider';
+import { CancelPrescription } from './cancel-prescription.usecase';
 import { DispensingEventsController } from './dispensing-events.controller';
+import { ExpirePrescriptions } from './expire-prescriptions.usecase';
 import { IssuePrescription } from './issue-prescription.usecase';
 import { Prescription } from './prescription.entity';
+import { PrescriptionRules } from './prescription-rules';
 import { PrescriptionsController } from './prescriptions.controller';
 import { RecordDispensing } from './record-dispensing.usecase';
+import { PrintingModule } from '../printing/printing.module';
+import { PrintPrescription } from './print-prescription.usecase';
 import { PATIENT_KEYS } from './tokens';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Prescription])],
-  controllers: [PrescriptionsController, DispensingEventsController],
-  providers: [IssuePrescription, RecordDispensing, { provide: PATIENT_KEYS, useFactory: () => patientKeysFromEnv() }],
+  imports: [TypeOrmModule.forFeature([Prescription]), PrintingModule],
+  controllers: [PrescriptionsController, KeysController, DispensingEventsController],
+  providers: [
+    IssuePrescription,
+    CancelPrescription,
+    ExpirePrescriptions,
+    RecordDispensing,
+    PrescriptionRules,
+    PrintPrescription,
+    ...qrKeyProviders,
+    { provide: PATIENT_KEYS, useFactory: () => patientKeysFromEnv() },
+  ],
 })
 export class PrescriptionsModule {}

@@ -100,10 +100,9 @@ export function unitForQuantity(quantity: number, unit: string): string {
 const SYMBOLS = /^(mg|µg|mcg|g|kg|ml|cl|dl|l|ui|u|mmol|meq)$/i;
 
 function pluralWord(word: string): string {
-  if (SYMBOLS.test(word) || /[sxz]$/i.test(word)) return word;
-  if (/(au|eu)$/i.test(word)) return `${word}x`;
-  if (/al$/i.test(word)) return `${word.slice(0, -2)}aux`;
-  return `${word}s`;
+  if (SYMBOLS.test(word) || /([sxz]|\([sx]\))$/i.test(word)) return word;
+  const plural = /(au|eu)$/i.test(word) ? `${word}x` : /al$/i.test(word) ? `${word.slice(0, -2)}aux` : `${word}s`;
+  return word === word.toLocaleUpperCase('fr-FR') ? plural.toLocaleUpperCase('fr-FR') : plural;
 }
 
 /** 28, 'comprimé' → "vingt-huit comprimés"; 1, 'gélule' → "une gélule". */

@@ -5,7 +5,7 @@ import type { PrintableLine, PrintablePatient, PrintablePrescriber } from './pri
 // The sentences of a French ordonnance. On a secure prescription every count a forger would want
 // to alter (quantities, durations, number of lines) is written in words as well as figures.
 
-/** "Mme Marie DUPONT": the family name in capitals, as on the carte Vitale. */
+/** "Mme Zoé DUPONT": the family name in capitals, so that it cannot be taken for a first name. */
 export function patientName(patient: PrintablePatient): string {
   const civility = patient.sex === 'F' ? 'Mme ' : patient.sex === 'M' ? 'M. ' : '';
   return `${civility}${patient.firstName} ${patient.lastName.toLocaleUpperCase('fr-FR')}`;

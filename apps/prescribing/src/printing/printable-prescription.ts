@@ -32,12 +32,8 @@ export interface PrintablePrescriber {
 /** No INS: the paper shows who the patient is, not their health identifier. */
 export type PrintablePatient = Pick<PatientIdentity, 'firstName' | 'lastName' | 'birthDate' | 'sex'>;
 
+/** A prescribed line as the contract carries it: `substitutable: false` prints "Non substituable". */
 export type PrintableLine = Pick<
   PrescribedLine,
-  'lineNo' | 'label' | 'dosage' | 'quantity' | 'unit' | 'durationDays' | 'renewals'
-> & {
-  /** False prints "Non substituable"; absent means the pharmacist may substitute a generic. */
-  substitutable?: boolean;
-  /** Split dispensing: days covered by each delivery. */
-  fractionDays?: number;
-};
+  'lineNo' | 'label' | 'dosage' | 'quantity' | 'unit' | 'durationDays' | 'renewals' | 'substitutable' | 'fractionDays'
+>;

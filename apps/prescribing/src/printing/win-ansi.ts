@@ -43,7 +43,7 @@ export function toWinAnsi(text: string): string {
 function replacement(char: string, codePoint: number): string {
   if (char in LOOKALIKES) return LOOKALIKES[char];
   if (char === '\t' || char === '\r') return ' ';
-  // Narrow no-break space (French typography before : ; ! ?) and other spaces.
+  // The narrow no-break space French typography puts before : ; ! ? must not break either.
   if (codePoint === 0x202f || codePoint === 0x2007) return '\u00a0';
   if (/[\u200b-\u200d\u2060\ufeff]/u.test(char)) return '';
   if (/\s/u.test(char)) return ' ';

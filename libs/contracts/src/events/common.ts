@@ -1,4 +1,5 @@
-import { IsBase64, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsArray, IsBase64, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 /** An event contract: the payload class carries its CloudEvents type (with version) and its topic. */
 export interface EventContract<T extends object = object> {
@@ -17,6 +18,21 @@ export class EncryptedBlock {
   @IsBase64() tag: string;
 }
 
+/** What the BDPM says of a line's medicine, carried so dispensing and fraud need not look it up. */
+export class LineRegulation {
+  @IsBoolean() narcotic: boolean;
+  @IsBoolean() listI: boolean;
+  @IsBoolean() listII: boolean;
+  /** Secure prescription required (narcotics, `toutes lettres` medicines, some others). */
+  @IsBoolean() securePrescription: boolean;
+  /** Quantities must be written in words. */
+  @IsBoolean() quantitiesInWords: boolean;
+  /** `délivrance fractionnée de N jours`, when the BDPM sets it. */
+  @IsOptional() @IsInt() @Min(1) fractionedDispensingDays?: number;
+  /** Active substances (BDPM names), for watch-lists. */
+  @IsArray() @IsString({ each: true }) substances: string[];
+}
+
 export class PrescribedLine {
   @IsInt() @Min(1) lineNo: number;
   @IsOptional() @Matches(/^\d{8}$/) cis?: string;
@@ -31,6 +47,7 @@ export class PrescribedLine {
   @IsOptional() @IsBoolean() substitutable?: boolean;
   /** Narcotics: the prescriber's split dispensing, in days per dispensing. */
   @IsOptional() @IsInt() @Min(1) @Max(28) fractionDays?: number;
+  @IsOptional() @ValidateNested() @Type(() => LineRegulation) regulation?: LineRegulation;
 }
 
 export class DispensedLine {

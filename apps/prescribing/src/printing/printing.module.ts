@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { PrescriptionPrinter } from './prescription-printer';
+
+@Module({ providers: [PrescriptionPrinter], exports: [PrescriptionPrinter] })
+export class PrintingModule {}
