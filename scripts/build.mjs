@@ -19,7 +19,7 @@ async function* sources(dir) {
 }
 
 const files = [];
-for (const top of ['apps', 'libs', 'tools']) {
+for (const top of ['apps', 'libs', 'tools', 'bench']) {
   for await (const file of sources(join(root, top))) files.push(file);
 }
 
