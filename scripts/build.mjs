@@ -2,6 +2,7 @@
 // @ordo/* path aliases to relative requires so `node dist/apps/<app>/src/main.js` runs as is.
 // Type checking is separate: `npm run typecheck`.
 import { transformFile } from '@swc/core';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ async function* sources(dir) {
 
 const files = [];
 for (const top of ['apps', 'libs', 'tools', 'bench']) {
+  if (!existsSync(join(root, top))) continue;
   for await (const file of sources(join(root, top))) files.push(file);
 }
 
