@@ -37,7 +37,7 @@ test: install ## install what the tests need and run every test (unit, integrati
 	@node scripts/build.mjs
 	npx tsc -p tsconfig.json --noEmit
 	npx jest --selectProjects unit
-	npx jest --selectProjects integration --runInBand
+	npx jest --selectProjects integration --runInBand --forceExit
 
 test-unit: install ## unit tests only (no Kafka, no database)
 	npx jest --selectProjects unit

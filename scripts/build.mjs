@@ -3,12 +3,13 @@
 // Type checking is separate: `npm run typecheck`.
 import { transformFile } from '@swc/core';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'dist');
+// ORDO_BUILD_DIR lets a test run build beside another one without removing its files.
+const out = resolve(root, process.env.ORDO_BUILD_DIR ?? 'dist');
 const { compilerOptions } = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(join(root, 'tsconfig.base.json'), 'utf8')));
 
 async function* sources(dir) {
@@ -56,4 +57,6 @@ async function worker() {
   }
 }
 await Promise.all(Array.from({ length: concurrency }, worker));
+// Files served as they are (the ops dashboard) go beside the compiled code.
+await cp(join(root, 'apps/ops/src/dashboard/public'), join(out, 'apps/ops/src/dashboard/public'), { recursive: true });
 console.log(`built ${done} files into dist/ in ${Date.now() - started} ms`);

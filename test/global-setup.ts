@@ -6,14 +6,14 @@ import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { startKafka } from '../tools/local/kafka';
 import { ensurePostgres } from '../tools/local/postgres';
-import { SERVICES } from '../tools/local/services';
+import { SERVICES, buildDir } from '../tools/local/services';
 import { TEST_DATABASE_PREFIX, TEST_KAFKA_PORT, testKafkaDataDir } from './support/test-env';
 
 const root = resolve(__dirname, '..');
 const say = (line: string) => process.stdout.write(`\x1b[36m[test setup]\x1b[0m ${line}\n`);
 
 export default async function globalSetup(): Promise<void> {
-  say('building dist/');
+  say(`building ${buildDir()}/`);
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
 
   const postgres = await ensurePostgres(root, say);
@@ -27,7 +27,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.KAFKA_BROKERS = brokers;
   // Jest's path aliases do not apply to a global setup, so it uses the build it just made.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { setUpInfrastructure } = require(join(root, 'dist', 'tools', 'local', 'setup.js')) as typeof import('../tools/local/setup');
+  const { setUpInfrastructure } = require(join(root, buildDir(), 'tools', 'local', 'setup.js')) as typeof import('../tools/local/setup');
   await setUpInfrastructure(process.env, say, TEST_DATABASE_PREFIX);
 }
 

@@ -28,6 +28,7 @@ export class OrdoSystem {
   private readonly processes = new Map<ServiceName, ServiceProcess>();
   private readonly env: NodeJS.ProcessEnv;
   private readonly dbClients = new Map<ServiceName, Client>();
+  private readonly expectedExits = new Set<number>();
 
   private constructor(
     private readonly basePort: number,
@@ -39,6 +40,7 @@ export class OrdoSystem {
       AUTH_DEV_KEY_FILE: join(root, '.local', 'test-auth-key.json'),
       KAFKA_SESSION_TIMEOUT_MS: '8000',
       OUTBOX_POLL_INTERVAL_MS: '500',
+      QR_KEYS_URL: `http://127.0.0.1:${basePort + PORT_OFFSETS.prescribing}/v1/keys`,
       LOG_LEVEL: 'warn',
       ...extraEnv,
     };
@@ -50,7 +52,13 @@ export class OrdoSystem {
     extraEnv: NodeJS.ProcessEnv = {},
   ): Promise<OrdoSystem> {
     const system = new OrdoSystem(basePort, extraEnv);
-    await Promise.all(services.map((name) => system.startService(name)));
+    try {
+      await Promise.all(services.map((name) => system.startService(name)));
+    } catch (error) {
+      // Leave nothing running behind a failed start: a stray service would answer the next tests.
+      await system.stop();
+      throw error;
+    }
     return system;
   }
 
@@ -60,18 +68,30 @@ export class OrdoSystem {
       DATABASE_NAME: `${TEST_DATABASE_PREFIX}_${name}`,
     });
     this.processes.set(name, service);
+    // A service that dies on its own shows why in the test output, not just as refused connections.
+    service.child.once('exit', (code, signal) => {
+      if (!this.expectedExits.has(service.child.pid!)) {
+        console.error(`${name} exited unexpectedly (${signal ?? code}):\n${service.output.slice(-40).join('\n')}`);
+      }
+    });
     await waitUntilReady(service);
   }
 
   async stopService(name: ServiceName): Promise<void> {
     const service = this.processes.get(name);
-    if (service) await stopService(service);
+    if (service) {
+      this.expectedExits.add(service.child.pid!);
+      await stopService(service);
+    }
   }
 
   /** SIGKILL: no graceful shutdown, in-flight work is cut wherever it is. */
   async killService(name: ServiceName): Promise<void> {
     const service = this.processes.get(name);
-    if (service) await killService(service);
+    if (service) {
+      this.expectedExits.add(service.child.pid!);
+      await killService(service);
+    }
   }
 
   isRunning(name: ServiceName): boolean {
@@ -130,6 +150,7 @@ export class OrdoSystem {
   }
 
   async stop(): Promise<void> {
+    for (const service of this.processes.values()) this.expectedExits.add(service.child.pid!);
     await Promise.all([...this.processes.values()].map((service) => stopService(service)));
     await Promise.all([...this.dbClients.values()].map((client) => client.end()));
   }

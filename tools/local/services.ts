@@ -1,6 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
+/** Where the built services are: `dist/`, or ORDO_BUILD_DIR for a run that builds on its own. */
+export function buildDir(): string {
+  return process.env.ORDO_BUILD_DIR ?? 'dist';
+}
+
 export const SERVICES = ['prescribing', 'dispensing', 'fraud', 'ops'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
@@ -22,7 +27,7 @@ export function spawnService(
   env: NodeJS.ProcessEnv,
   onLine?: (line: string) => void,
 ): ServiceProcess {
-  const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist', 'apps', name, 'src', 'main.js')], {
+  const child = spawn(process.execPath, ['--enable-source-maps', join(root, buildDir(), 'apps', name, 'src', 'main.js')], {
     cwd: root,
     env: { ...process.env, ...env, HTTP_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

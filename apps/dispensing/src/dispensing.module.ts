@@ -5,11 +5,21 @@ import { patientKeysFromEnv } from '@ordo/contracts';
 import { DatabaseModule } from '@ordo/database';
 import { MessagingModule } from '@ordo/messaging';
 import { ObservabilityModule } from '@ordo/observability';
+import { ClaimPrescription } from './claims/claim-prescription.usecase';
+import { ClaimsController } from './claims/claims.controller';
+import { DispenseClaim } from './claims/dispense-claim.usecase';
+import { ExpireClaims } from './claims/expire-claims.usecase';
+import { Refusals } from './claims/refusals';
+import { ReleaseClaim } from './claims/release-claim.usecase';
 import { DispensationsController } from './dispensations/dispensations.controller';
-import { Dispense } from './dispensations/dispense.usecase';
+import { FraudCheckClient } from './fraud-check/fraud-check.client';
+import { IdempotentRequests } from './idempotency/idempotent-requests';
+import { QrVerification } from './keys/qr-verification';
 import { PrescriptionEventsController } from './prescriptions/prescription-events.controller';
 import { PrescriptionsController } from './prescriptions/prescriptions.controller';
 import { PATIENT_KEYS } from './prescriptions/tokens';
+import { CodeReader } from './scans/code-reader';
+import { ScansController } from './scans/scans.controller';
 import { dispensingSchema } from './schema';
 
 @Module({
@@ -20,7 +30,18 @@ import { dispensingSchema } from './schema';
     MessagingModule.forRoot({ service: 'dispensing' }),
     TypeOrmModule.forFeature(dispensingSchema.entities),
   ],
-  controllers: [DispensationsController, PrescriptionsController, PrescriptionEventsController],
-  providers: [Dispense, { provide: PATIENT_KEYS, useFactory: () => patientKeysFromEnv() }],
+  controllers: [ScansController, ClaimsController, DispensationsController, PrescriptionsController, PrescriptionEventsController],
+  providers: [
+    CodeReader,
+    QrVerification,
+    FraudCheckClient,
+    IdempotentRequests,
+    Refusals,
+    ClaimPrescription,
+    DispenseClaim,
+    ReleaseClaim,
+    ExpireClaims,
+    { provide: PATIENT_KEYS, useFactory: () => patientKeysFromEnv() },
+  ],
 })
 export class DispensingModule {}

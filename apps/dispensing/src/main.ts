@@ -6,7 +6,7 @@ runService({
   service: 'dispensing',
   module: DispensingModule,
   defaultPort: 3002,
-  consumes: [Topics.prescriptions],
+  consumes: [Topics.prescriptions, Topics.fraud],
 }).catch((error) => {
   console.error(error);
   process.exit(1);

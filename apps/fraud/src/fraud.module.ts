@@ -5,9 +5,25 @@ import { DatabaseModule } from '@ordo/database';
 import { MessagingModule } from '@ordo/messaging';
 import { ObservabilityModule } from '@ordo/observability';
 import { AlertsController } from './alerts/alerts.controller';
-import { RaiseAlertOnRefusal } from './alerts/raise-alert.usecase';
+import { AssessPrescription } from './alerts/assess-prescription.usecase';
+import { ListAlerts } from './alerts/list-alerts.usecase';
+import { AuditController } from './audit/audit.controller';
+import { CloseCase } from './cases/close-case.usecase';
+import { LiftHold } from './cases/lift-hold.usecase';
+import { PlaceHoldOnAlert } from './cases/place-hold-on-alert.usecase';
+import { AnswerFraudCheck } from './checks/answer-fraud-check.usecase';
+import { FraudChecksController } from './checks/fraud-checks.controller';
+import { VerdictPublisher } from './checks/verdict-publisher';
+import { HoldPlacement } from './holds/hold-placement';
+import { HoldsController } from './holds/holds.controller';
+import { fraudRuleProviders } from './rules/rule-engine.provider';
 import { fraudSchema } from './schema';
 import { EventStateController } from './state/event-state.controller';
+import { FraudStateRepository } from './state/fraud-state.repository';
+import { PrescriberRegistrySeeder } from './state/prescriber-registry.seeder';
+import { RecordPrescriptionEnded } from './state/record-ended.usecase';
+import { RecordPrescriptionIssued } from './state/record-issued.usecase';
+import { RecordPresentation } from './state/record-presentation.usecase';
 
 @Module({
   imports: [
@@ -17,7 +33,22 @@ import { EventStateController } from './state/event-state.controller';
     MessagingModule.forRoot({ service: 'fraud' }),
     TypeOrmModule.forFeature(fraudSchema.entities),
   ],
-  controllers: [AlertsController, EventStateController],
-  providers: [RaiseAlertOnRefusal],
+  controllers: [AlertsController, HoldsController, AuditController, EventStateController, FraudChecksController],
+  providers: [
+    ...fraudRuleProviders,
+    FraudStateRepository,
+    PrescriberRegistrySeeder,
+    HoldPlacement,
+    AssessPrescription,
+    RecordPrescriptionIssued,
+    RecordPrescriptionEnded,
+    RecordPresentation,
+    AnswerFraudCheck,
+    VerdictPublisher,
+    ListAlerts,
+    PlaceHoldOnAlert,
+    LiftHold,
+    CloseCase,
+  ],
 })
 export class FraudModule {}

@@ -6,7 +6,7 @@ runService({
   service: 'fraud',
   module: FraudModule,
   defaultPort: 3003,
-  consumes: [Topics.prescriptions, Topics.dispensing],
+  consumes: [Topics.prescriptions, Topics.dispensing, Topics.fraudChecks],
 }).catch((error) => {
   console.error(error);
   process.exit(1);

@@ -1,9 +1,15 @@
 import { FraudAlert } from './alerts/fraud-alert.entity';
+import { RuleHit } from './alerts/rule-hit.entity';
+import { AuditEntry } from './audit/audit-entry.entity';
+import { FraudHold } from './holds/fraud-hold.entity';
 import { InitialSchema1763800000000 } from './migrations/1763800000000-initial-schema';
+import { RulesHoldsCases1764000000000 } from './migrations/1764000000000-rules-holds-cases';
+import { PatientActivity } from './state/patient-activity.entity';
+import { PrescriberRegistryEntry } from './state/prescriber-registry.entity';
 import { WatchedPrescription } from './state/watched-prescription.entity';
 
 export const fraudSchema = {
   service: 'fraud',
-  entities: [FraudAlert, WatchedPrescription],
-  migrations: [InitialSchema1763800000000],
+  entities: [FraudAlert, RuleHit, FraudHold, AuditEntry, WatchedPrescription, PatientActivity, PrescriberRegistryEntry],
+  migrations: [InitialSchema1763800000000, RulesHoldsCases1764000000000],
 };

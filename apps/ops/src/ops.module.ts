@@ -4,9 +4,23 @@ import { AuthModule } from '@ordo/auth';
 import { DatabaseModule } from '@ordo/database';
 import { MessagingModule } from '@ordo/messaging';
 import { ObservabilityModule } from '@ordo/observability';
+import { DashboardController } from './dashboard/dashboard.controller';
+import { DeadLetters } from './dead-letters/dead-letters';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
+import { ServiceHealth } from './health/service-health';
+import { ServicesController } from './health/services.controller';
+import { HistoryRetention } from './history/history-retention';
+import { ConsumerLagMonitor } from './lag/consumer-lag.monitor';
+import { LagController } from './lag/lag.controller';
+import { OPS_CONFIG, opsConfigFromEnv } from './ops.config';
 import { opsSchema } from './schema';
 import { EventRecorder } from './stream/event-recorder';
 import { EventsController } from './stream/events.controller';
+import { LiveStream } from './stream/live-stream';
+import { LiveStreamController } from './stream/live-stream.controller';
+import { StatsController } from './stream/stats.controller';
+import { StreamStats } from './stream/stream-stats';
+import { StreamTokenGuard } from './stream/stream-token.guard';
 
 @Module({
   imports: [
@@ -16,7 +30,25 @@ import { EventsController } from './stream/events.controller';
     MessagingModule.forRoot({ service: 'ops' }),
     TypeOrmModule.forFeature(opsSchema.entities),
   ],
-  controllers: [EventsController],
-  providers: [EventRecorder],
+  controllers: [
+    LiveStreamController,
+    EventsController,
+    StatsController,
+    LagController,
+    DeadLettersController,
+    ServicesController,
+    DashboardController,
+  ],
+  providers: [
+    { provide: OPS_CONFIG, useFactory: () => opsConfigFromEnv() },
+    LiveStream,
+    EventRecorder,
+    HistoryRetention,
+    StreamStats,
+    ConsumerLagMonitor,
+    DeadLetters,
+    ServiceHealth,
+    StreamTokenGuard,
+  ],
 })
 export class OpsModule {}

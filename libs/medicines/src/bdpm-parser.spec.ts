@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCompositions, parseConditions, parseMedicines, parsePresentations, readBdpmFolder } from './bdpm-parser';
+import { isDeepStrictEqual } from 'node:util';
+import { BdpmData, parseCompositions, parseConditions, parseMedicines, parsePresentations, readBdpmFolder } from './bdpm-parser';
 import { FIXTURE_FOLDER, SHARED_BDPM_FOLDER } from './fixtures/paths';
 import { encodeWindows1252 } from './fixtures/windows-1252';
 
@@ -149,8 +150,19 @@ describe('readBdpmFolder', () => {
     expect(data.compositions.length).toBeGreaterThan(10);
   });
 
-  it('reads the whole shared copy with the counts of SOURCE.md and no issue', async () => {
-    const data = await readBdpmFolder(SHARED_BDPM_FOLDER);
+  it('names the file it cannot find', async () => {
+    await expect(readBdpmFolder(join(FIXTURE_FOLDER, 'nowhere'))).rejects.toThrow(/cannot read CIS_bdpm\.txt/);
+  });
+});
+
+describe('the whole shared BDPM copy', () => {
+  let data: BdpmData;
+  // 11 MB to read: more than jest's 5 s default on a busy machine.
+  beforeAll(async () => {
+    data = await readBdpmFolder(SHARED_BDPM_FOLDER);
+  }, 60_000);
+
+  it('has the counts of SOURCE.md and no issue', () => {
     expect(data.issues).toEqual([]);
     expect(data.medicines).toHaveLength(15_799);
     expect(data.presentations).toHaveLength(20_875);
@@ -159,12 +171,32 @@ describe('readBdpmFolder', () => {
     // "435 rows have such a price": one of them has a price of 999,xx € and a public price above 1,000 €.
     const withThousands = data.presentations.filter((presentation) => Math.max(presentation.price ?? 0, presentation.publicPrice ?? 0) >= 1000);
     expect(withThousands).toHaveLength(435);
-    expect(data.presentations.some((presentation) => presentation.indicationsText?.includes('¿'))).toBe(false);
     expect(data.medicines.filter((medicine) => medicine.enhancedMonitoring)).toHaveLength(480);
     expect(data.compositions.filter((composition) => composition.nature === 'FT')).toHaveLength(5_498);
   });
 
-  it('names the file it cannot find', async () => {
-    await expect(readBdpmFolder(join(FIXTURE_FOLDER, 'nowhere'))).rejects.toThrow(/cannot read CIS_bdpm\.txt/);
+  it('reads the same once encoded in Windows-1252 as ANSM publishes it', () => {
+    const reencoded = (name: string) => encodeWindows1252(readFileSync(join(SHARED_BDPM_FOLDER, name), 'utf8'));
+    const medicines = parseMedicines(reencoded('CIS_bdpm.txt'));
+    const conditions = parseConditions(reencoded('CIS_CPD_bdpm.txt'));
+    const compositions = parseCompositions(reencoded('CIS_COMPO_bdpm.txt'));
+    expect([medicines.encoding, conditions.encoding, compositions.encoding]).toEqual(['windows-1252', 'windows-1252', 'windows-1252']);
+    // jest's toEqual takes seconds over 76,000 records; list the ones that differ instead.
+    const differing = <T>(read: T[], expected: T[]) => read.filter((record, index) => !isDeepStrictEqual(record, expected[index]));
+    expect(medicines.records).toHaveLength(data.medicines.length);
+    expect(differing(medicines.records, data.medicines)).toEqual([]);
+    expect(differing(conditions.records, data.conditions)).toEqual([]);
+    expect(differing(compositions.records, data.compositions)).toEqual([]);
+  }, 60_000);
+
+  it('leaves no control character and no ¿ in any text', () => {
+    const texts = [
+      ...data.medicines.flatMap((medicine) => [medicine.name, medicine.form, ...medicine.holders]),
+      ...data.presentations.flatMap((presentation) => [presentation.label, presentation.indicationsText ?? '']),
+      ...data.conditions.map((condition) => condition.text),
+      ...data.compositions.flatMap((composition) => [composition.substanceName, composition.dosageReference ?? '']),
+    ];
+    expect(texts.filter((text) => /[\u0000-\u001f\u007f-\u009f¿]/.test(text))).toEqual([]);
+    expect(data.medicines.find((medicine) => medicine.cis === '68437608')?.name).toBe('CARMIN D’INDIGO PROVINGO 40 mg/5 mL, solution injectable');
   });
 });

@@ -11,7 +11,7 @@ import {
   Presentation,
 } from './bdpm-records';
 import { optional, parseEuroAmount, parseFrenchDate, parseList, parseRate, parseYesNo } from './bdpm-values';
-import { BdpmEncoding, bdpmLines, cleanField, decodeBdpmBytes } from './text-decoding';
+import { BdpmEncoding, bdpmLines, cleanField, decodeBdpmBytes, repairC1 } from './text-decoding';
 
 export interface ParsedFile<T> {
   records: T[];
@@ -32,12 +32,12 @@ interface Row {
  */
 function parseFile<T>(
   content: Uint8Array | string,
-  file: string,
-  columns: number,
+  layout: { file: string; columns: number; uniqueKey?: { name: string; of: (record: T) => string } },
   toRecord: (row: Row) => T | null,
-  uniqueKey?: { name: string; of: (record: T) => string },
 ): ParsedFile<T> {
-  const { text, encoding } = typeof content === 'string' ? { text: content, encoding: 'utf-8' as const } : decodeBdpmBytes(content);
+  const { file, columns, uniqueKey } = layout;
+  const { text, encoding } =
+    typeof content === 'string' ? { text: repairC1(content), encoding: 'utf-8' as const } : decodeBdpmBytes(content);
   const records: T[] = [];
   const issues: ParseIssue[] = [];
   const firstLineOfKey = new Map<string, number>();
@@ -85,7 +85,8 @@ function cisOf(row: Row): string | null {
 const MARKETED: Record<string, boolean> = { 'Commercialisée': true, 'Non commercialisée': false };
 
 export function parseMedicines(content: Uint8Array | string, file: string = BDPM_FILES.medicines): ParsedFile<Medicine> {
-  return parseFile(content, file, 12, (row) => {
+  const layout = { file, columns: 12, uniqueKey: { name: 'CIS', of: (medicine: Medicine) => medicine.cis } };
+  return parseFile(content, layout, (row) => {
     const cis = cisOf(row);
     if (cis === null) return null;
     const [, name, form, routes, authorisationStatus, procedure, marketing, date, bdmStatus, euNumber, holders, monitoring] =
@@ -105,14 +106,15 @@ export function parseMedicines(content: Uint8Array | string, file: string = BDPM
       holders: parseList(holders),
       enhancedMonitoring: read(row, 'enhanced monitoring', () => parseYesNo(monitoring), null) ?? false,
     };
-  }, { name: 'CIS', of: (medicine) => medicine.cis });
+  });
 }
 
 export function parsePresentations(
   content: Uint8Array | string,
   file: string = BDPM_FILES.presentations,
 ): ParsedFile<Presentation> {
-  return parseFile(content, file, 13, (row) => {
+  const layout = { file, columns: 13, uniqueKey: { name: 'CIP13', of: (presentation: Presentation) => presentation.cip13 } };
+  return parseFile(content, layout, (row) => {
     const cis = cisOf(row);
     if (cis === null) return null;
     const [, cip7, label, status, marketingStatus, date, cip13, communities, rate, price, publicPrice, fee, indications] =
@@ -138,11 +140,11 @@ export function parsePresentations(
       dispensingFee: read(row, 'dispensing fee', () => parseEuroAmount(fee), null),
       indicationsText: optional(indications),
     };
-  }, { name: 'CIP13', of: (presentation) => presentation.cip13 });
+  });
 }
 
 export function parseConditions(content: Uint8Array | string, file: string = BDPM_FILES.conditions): ParsedFile<Condition> {
-  return parseFile(content, file, 2, (row) => {
+  return parseFile(content, { file, columns: 2 }, (row) => {
     const cis = cisOf(row);
     if (cis === null) return null;
     const text = row.fields[1];
@@ -161,7 +163,7 @@ export function parseCompositions(
   content: Uint8Array | string,
   file: string = BDPM_FILES.compositions,
 ): ParsedFile<Composition> {
-  return parseFile(content, file, 8, (row) => {
+  return parseFile(content, { file, columns: 8 }, (row) => {
     const cis = cisOf(row);
     if (cis === null) return null;
     const [, element, substanceCode, substanceName, dosage, dosageReference, nature, linkNo] = row.fields;

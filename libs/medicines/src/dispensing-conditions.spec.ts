@@ -40,8 +40,9 @@ function flagsOf(conditions: DispensingConditions): string[] {
 }
 
 describe('classifyConditions over the real CIS_CPD file', () => {
-  it('sees the 164 distinct texts that SOURCE.md counts', () => {
+  it('sees the 164 distinct texts that SOURCE.md counts, with ’ where the copy has U+0092', () => {
     expect(distinctTexts).toHaveLength(164);
+    expect(distinctTexts).toContain('prescription nécessitant préalablement le recueil de l’accord de soins du patient');
   });
 
   it('classifies every text into at least one flag, except exactly the documented informational ones', () => {

@@ -1,13 +1,13 @@
 // Reads the free-text conditions of prescription and dispensing (CIS_CPD) into flags the rules
-// can use. ANSM writes them by hand, with varying case, accents and apostrophes (’, ', or none:
-// "laccord"), so matching is done on a folded copy of each text. The categories follow the
+// can use. ANSM writes them by hand, with varying case, accents and apostrophes (’ or '), so
+// matching is done on a folded copy of each text. The categories follow the
 // Code de la santé publique (CSP): R.5121-77 and following for the restricted-prescription
 // categories, R.5132-1 and following for the poisonous-substance lists and narcotics.
 
 /** Who a restricted prescription is reserved to, and at which step. */
 export interface SpecialtyRestriction {
   /**
-   * `prescription`: every prescription (PRS, CSP R.5121-90); `initialPrescription`: the first
+   * `prescription`: every prescription (PRS, CSP R.5121-91); `initialPrescription`: the first
    * one, renewals by any doctor; `renewal`: renewals too are reserved.
    */
   scope: 'prescription' | 'initialPrescription' | 'renewal';
@@ -48,7 +48,7 @@ export interface DispensingConditions {
   renewalUnrestricted: boolean;
   /** `chevauchement interdit sauf mention expresse…`: no overlapping prescriptions (CSP R.5132-33). */
   overlapForbidden: boolean;
-  /** `… surveillance particulière pendant le traitement` (SPT, CSP R.5121-93). */
+  /** `… surveillance particulière pendant le traitement` (SPT, CSP R.5121-93 and R.5121-94). */
   specialMonitoring: boolean;
   dispensingPlaces: DispensingPlace[];
   /** Reserved to a professional, emergency, military or vaccination-centre use; ANSM's texts. */
@@ -162,7 +162,7 @@ const RULES: Rule[] = [
   flag(/^liste i$/, (c) => (c.listI = true)),
   flag(/^liste ii$/, (c) => (c.listII = true)),
   flag(/^medicament soumis a prescription medicale\b/, (c) => (c.prescriptionOnly = true)),
-  // The apostrophe is optional: ANSM sometimes drops it ("recueil de laccord").
+  // The apostrophe is optional: copies that lost the Windows-1252 ’ show "lusage" or "l usage".
   flag(/^reserve a l'? ?usage hospitalier$/, (c) => (c.hospitalOnly = true)),
   flag(/^prescription hospitaliere$/, (c) => (c.hospitalPrescription = true)),
   (folded, _original, c) => {

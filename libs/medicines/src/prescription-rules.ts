@@ -12,6 +12,10 @@ const ACTIVE_AUTHORISATION = 'autorisation active';
 export interface PrescriptionUnderCheck {
   /** Written on a secure prescription form (ordonnance sécurisée). */
   secure: boolean;
+  /**
+   * No issue-time rule depends on it yet; it is part of the input so that date-bound rules (the
+   * narcotic's 3-day presentation window, R.5132-33, belongs to dispensing) need no new signature.
+   */
   issuedAt: Date | string;
 }
 

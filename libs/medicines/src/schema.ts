@@ -36,7 +36,7 @@ export async function createMedicineTables(queryRunner: QueryRunner): Promise<vo
     CREATE TABLE medicine_presentation (
       cip13                    char(13) PRIMARY KEY,
       cis                      char(8) NOT NULL,
-      cip7                     char(7) NOT NULL,
+      cip7                     text NOT NULL,
       label                    text NOT NULL,
       status                   text NOT NULL,
       marketing_status         text NOT NULL,

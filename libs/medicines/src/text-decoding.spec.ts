@@ -27,6 +27,15 @@ describe('decodeBdpmBytes', () => {
   // Accented letters are bytes 0xC0–0xFF, UTF-8 lead bytes that need continuation bytes (0x80–0xBF)
   // after them; without ’ € œ (0x92, 0x80, 0x9C) none follows, so such text can never pass as UTF-8.
   // With them it can ("Ç’" is C7 92, a valid UTF-8 sequence): detection is a bet, one real files win.
+  it('repairs the U+0092 that a mirror left where it decoded Windows-1252 as Latin-1', () => {
+    // CIS_bdpm.txt of the shared copy, CIS 68437608, as stored (UTF-8 bytes C2 92)
+    const stored = Buffer.from('68437608\tCARMIN D\u0092INDIGO PROVINGO 40 mg/5 mL, solution injectable', 'utf8');
+    expect(decodeBdpmBytes(stored)).toEqual({
+      text: '68437608\tCARMIN D’INDIGO PROVINGO 40 mg/5 mL, solution injectable',
+      encoding: 'utf-8',
+    });
+  });
+
   it('round-trips accented French text written in Windows-1252', () => {
     const french = fc.string({ unit: fc.constantFrom(...'abcdeéèêàâçîïôöùûüÉÈÀÇ ;/,0123456789'), minLength: 1 });
     fc.assert(

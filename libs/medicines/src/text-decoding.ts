@@ -15,10 +15,12 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const windows1252 = new TextDecoder('windows-1252');
 
 /**
- * What Windows-1252 puts at 0x80–0x9F, where ISO-8859-1 has C1 control codes. Node 20's
- * TextDecoder('windows-1252') decodes as ISO-8859-1 (nodejs/node#56542), turning ’ into U+0092
- * and € into U+0080, so those are mapped here. The five bytes Windows-1252 leaves undefined keep
- * their C1 code point, as the WHATWG decoder does. On a Node that decodes correctly this is a no-op.
+ * What Windows-1252 puts at 0x80–0x9F, where ISO-8859-1 has C1 control codes. Decoding
+ * Windows-1252 as ISO-8859-1 turns ’ into U+0092 and € into U+0080, and two decoders do just that:
+ * Node 20's TextDecoder('windows-1252') (seen on v20.20.2), and whatever made the UTF-8 mirror
+ * copies (the January 2026 copy holds 210 U+0092, e.g. `CARMIN D\u0092INDIGO`, `recueil de
+ * l\u0092accord`). C1 controls have no business in BDPM text, so they are mapped back in every
+ * file, whatever its encoding. The five bytes Windows-1252 leaves undefined keep their code point.
  */
 export const WINDOWS_1252_HIGH: Readonly<Record<number, string>> = {
   0x80: '\u20ac', 0x82: '\u201a', 0x83: '\u0192', 0x84: '\u201e', 0x85: '\u2026', 0x86: '\u2020',
@@ -28,10 +30,8 @@ export const WINDOWS_1252_HIGH: Readonly<Record<number, string>> = {
   0x9c: '\u0153', 0x9e: '\u017e', 0x9f: '\u0178',
 };
 
-function decodeWindows1252(bytes: Uint8Array): string {
-  return windows1252
-    .decode(bytes)
-    .replace(/[\u0080-\u009f]/g, (c1) => WINDOWS_1252_HIGH[c1.charCodeAt(0)] ?? c1);
+export function repairC1(text: string): string {
+  return text.replace(/[\u0080-\u009f]/g, (c1) => WINDOWS_1252_HIGH[c1.charCodeAt(0)] ?? c1);
 }
 
 /**
@@ -41,11 +41,13 @@ function decodeWindows1252(bytes: Uint8Array): string {
  * or else Windows-1252" tells them apart without a header.
  */
 export function decodeBdpmBytes(bytes: Uint8Array): DecodedText {
+  let decoded: DecodedText;
   try {
-    return { text: strictUtf8.decode(bytes), encoding: 'utf-8' };
+    decoded = { text: strictUtf8.decode(bytes), encoding: 'utf-8' };
   } catch {
-    return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
+    decoded = { text: windows1252.decode(bytes), encoding: 'windows-1252' };
   }
+  return { ...decoded, text: repairC1(decoded.text) };
 }
 
 /**

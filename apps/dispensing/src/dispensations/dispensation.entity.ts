@@ -6,6 +6,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 export class Dispensation {
   @PrimaryColumn({ type: 'uuid' }) id: string;
   @Index() @Column({ type: 'char', length: 18 }) prescriptionId: string;
+  @Column({ type: 'uuid', nullable: true }) claimId: string | null;
   @Column({ type: 'char', length: 9 }) pharmacyFiness: string;
   @Column({ type: 'char', length: 11 }) pharmacistRpps: string;
   @Column({ type: 'jsonb' }) lines: DispensedLine[];

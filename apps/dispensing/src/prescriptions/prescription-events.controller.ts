@@ -1,5 +1,5 @@
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { PrescriptionCancelled, PrescriptionExpired, PrescriptionIssued } from '@ordo/contracts';
+import { HoldLifted, HoldPlaced, PrescriptionCancelled, PrescriptionExpired, PrescriptionIssued } from '@ordo/contracts';
 import { EventContext, EventsController } from '@ordo/messaging';
 import { DispensablePrescription } from './dispensable-prescription.entity';
 
@@ -18,7 +18,8 @@ export class PrescriptionEventsController {
         patientPseudonym: issued.patientPseudonym,
         patient: issued.patient,
         lines: issued.lines,
-        given: {},
+        progress: {},
+        holdId: null,
         secure: issued.secure,
         status: 'ISSUED',
         issuedAt: new Date(issued.issuedAt),
@@ -36,5 +37,16 @@ export class PrescriptionEventsController {
   @EventPattern(PrescriptionExpired.type)
   async onExpired(@Payload() expired: PrescriptionExpired, @Ctx() { manager }: EventContext) {
     await manager.update(DispensablePrescription, { id: expired.prescriptionId }, { status: 'EXPIRED' });
+  }
+
+  /** Fraud holds a prescription: claims are refused until the hold is lifted. */
+  @EventPattern(HoldPlaced.type)
+  async onHoldPlaced(@Payload() hold: HoldPlaced, @Ctx() { manager }: EventContext) {
+    await manager.update(DispensablePrescription, { id: hold.prescriptionId }, { holdId: hold.holdId });
+  }
+
+  @EventPattern(HoldLifted.type)
+  async onHoldLifted(@Payload() lifted: HoldLifted, @Ctx() { manager }: EventContext) {
+    await manager.update(DispensablePrescription, { id: lifted.prescriptionId, holdId: lifted.holdId }, { holdId: null });
   }
 }

@@ -1,25 +1,34 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Roles } from '@ordo/auth';
-import { Repository } from 'typeorm';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { CurrentPrincipal, Principal, Roles } from '@ordo/auth';
+import { CloseCase } from '../cases/close-case.usecase';
+import { CloseCaseRequest, HoldRequest } from '../cases/dto/case-action.dto';
+import { PlaceHoldOnAlert } from '../cases/place-hold-on-alert.usecase';
 import { ListAlertsQuery } from './dto/list-alerts.query';
-import { FraudAlert } from './fraud-alert.entity';
+import { ListAlerts } from './list-alerts.usecase';
 
 @Controller('v1/alerts')
 @Roles('fraud-analyst')
 export class AlertsController {
-  constructor(@InjectRepository(FraudAlert) private readonly alerts: Repository<FraudAlert>) {}
+  constructor(
+    private readonly listAlerts: ListAlerts,
+    private readonly placeHold: PlaceHoldOnAlert,
+    private readonly closeCase: CloseCase,
+  ) {}
 
   @Get()
-  async list(@Query() query: ListAlertsQuery) {
-    const items = await this.alerts.find({
-      where: {
-        ...(query.prescriptionId ? { prescriptionId: query.prescriptionId } : {}),
-        ...(query.status ? { status: query.status } : {}),
-      },
-      order: { raisedAt: 'DESC' },
-      take: query.limit ?? 50,
-    });
-    return { items };
+  list(@Query() query: ListAlertsQuery) {
+    return this.listAlerts.execute(query);
+  }
+
+  @Post(':id/hold')
+  @HttpCode(201)
+  hold(@Param('id', ParseUUIDPipe) id: string, @Body() body: HoldRequest, @CurrentPrincipal() analyst: Principal) {
+    return this.placeHold.execute(id, analyst.subject, body.reason);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  close(@Param('id', ParseUUIDPipe) id: string, @Body() body: CloseCaseRequest, @CurrentPrincipal() analyst: Principal) {
+    return this.closeCase.execute(id, analyst.subject, body.resolution, body.reason);
   }
 }

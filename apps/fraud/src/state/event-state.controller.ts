@@ -1,37 +1,115 @@
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { DispensingRefused, PrescriptionDispensed, PrescriptionIssued } from '@ordo/contracts';
+import {
+  DispensingRefused,
+  PrescriptionCancelled,
+  PrescriptionClaimed,
+  PrescriptionDispensed,
+  PrescriptionExpired,
+  PrescriptionIssued,
+  PrescriptionScanned,
+} from '@ordo/contracts';
 import { EventContext, EventsController } from '@ordo/messaging';
-import { RaiseAlertOnRefusal } from '../alerts/raise-alert.usecase';
-import { WatchedPrescription } from './watched-prescription.entity';
+import { overQuantityRatio } from '../rules/fraud-facts';
+import { RecordPrescriptionEnded } from './record-ended.usecase';
+import { RecordPrescriptionIssued } from './record-issued.usecase';
+import { RecordPresentation } from './record-presentation.usecase';
 
+/** Every prescription and dispensing event, into fraud's state and through the rules. */
 @EventsController()
 export class EventStateController {
-  constructor(private readonly raiseAlertOnRefusal: RaiseAlertOnRefusal) {}
+  constructor(
+    private readonly recordIssued: RecordPrescriptionIssued,
+    private readonly recordEnded: RecordPrescriptionEnded,
+    private readonly recordPresentation: RecordPresentation,
+  ) {}
 
   @EventPattern(PrescriptionIssued.type)
-  async onIssued(@Payload() issued: PrescriptionIssued, @Ctx() { manager }: EventContext) {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(WatchedPrescription)
-      .values({
-        id: issued.prescriptionId,
-        prescriberRpps: issued.prescriberRpps,
-        patientPseudonym: issued.patientPseudonym,
-        issuedAt: new Date(issued.issuedAt),
-      })
-      .orIgnore()
-      .execute();
+  async onIssued(@Payload() issued: PrescriptionIssued, @Ctx() { manager, event }: EventContext) {
+    await this.recordIssued.execute(manager, issued, event);
+  }
+
+  @EventPattern(PrescriptionCancelled.type)
+  async onCancelled(@Payload() cancelled: PrescriptionCancelled, @Ctx() { manager }: EventContext) {
+    await this.recordEnded.execute(manager, cancelled.prescriptionId, 'cancelled');
+  }
+
+  @EventPattern(PrescriptionExpired.type)
+  async onExpired(@Payload() expired: PrescriptionExpired, @Ctx() { manager }: EventContext) {
+    await this.recordEnded.execute(manager, expired.prescriptionId, 'expired');
+  }
+
+  @EventPattern(PrescriptionScanned.type)
+  async onScanned(@Payload() scanned: PrescriptionScanned, @Ctx() { manager, event }: EventContext) {
+    // An unreadable code names no prescription: there is nothing to attach a case to.
+    if (!scanned.prescriptionId) return;
+    const status = scanned.status?.toUpperCase();
+    await this.recordPresentation.execute(
+      manager,
+      {
+        trigger: 'scanned',
+        prescriptionId: scanned.prescriptionId,
+        pharmacyFiness: scanned.pharmacyFiness,
+        facts: {
+          scanOutcome: scanned.outcome,
+          ...(status === 'CANCELLED' ? { presentedAfterEnd: 'cancelled' as const } : {}),
+          ...(status === 'EXPIRED' ? { presentedAfterEnd: 'expired' as const } : {}),
+        },
+        // Genuine or typed, on a prescription with nothing left: the code is being used again.
+        apply: (prescription) => ({
+          usedCodePresented:
+            (status === 'DISPENSED' || prescription.status === 'dispensed') &&
+            (scanned.outcome === 'genuine' || scanned.outcome === 'typed'),
+        }),
+      },
+      event,
+    );
+  }
+
+  @EventPattern(PrescriptionClaimed.type)
+  async onClaimed(@Payload() claimed: PrescriptionClaimed, @Ctx() { manager, event }: EventContext) {
+    await this.recordPresentation.execute(
+      manager,
+      { trigger: 'claimed', prescriptionId: claimed.prescriptionId, pharmacyFiness: claimed.pharmacyFiness },
+      event,
+    );
   }
 
   @EventPattern(PrescriptionDispensed.type)
-  async onDispensed(@Payload() dispensed: PrescriptionDispensed, @Ctx() { manager }: EventContext) {
-    await manager.increment(WatchedPrescription, { id: dispensed.prescriptionId }, 'dispensings', 1);
+  async onDispensed(@Payload() dispensed: PrescriptionDispensed, @Ctx() { manager, event }: EventContext) {
+    await this.recordPresentation.execute(
+      manager,
+      {
+        trigger: 'dispensed',
+        prescriptionId: dispensed.prescriptionId,
+        pharmacyFiness: dispensed.pharmacyFiness,
+        apply: (prescription) => {
+          for (const given of dispensed.lines) {
+            const line = prescription.lines.find((candidate) => candidate.lineNo === given.lineNo);
+            if (line) line.dispensed += given.quantity;
+          }
+          prescription.status = dispensed.complete ? 'dispensed' : 'partially-dispensed';
+          return { overQuantityRatio: overQuantityRatio(prescription.lines) };
+        },
+      },
+      event,
+    );
   }
 
   @EventPattern(DispensingRefused.type)
   async onRefused(@Payload() refused: DispensingRefused, @Ctx() { manager, event }: EventContext) {
-    await manager.increment(WatchedPrescription, { id: refused.prescriptionId }, 'refusals', 1);
-    await this.raiseAlertOnRefusal.execute(manager, refused, event);
+    await this.recordPresentation.execute(
+      manager,
+      {
+        trigger: 'refused',
+        prescriptionId: refused.prescriptionId,
+        pharmacyFiness: refused.pharmacyFiness,
+        facts: {
+          refusalReason: refused.reason,
+          ...(refused.reason === 'CANCELLED' ? { presentedAfterEnd: 'cancelled' as const } : {}),
+          ...(refused.reason === 'EXPIRED' ? { presentedAfterEnd: 'expired' as const } : {}),
+        },
+      },
+      event,
+    );
   }
 }

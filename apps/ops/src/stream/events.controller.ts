@@ -4,39 +4,28 @@ import { Roles } from '@ordo/auth';
 import { Repository } from 'typeorm';
 import { ListEventsQuery } from './dto/list-events.query';
 import { StreamEvent } from './stream-event.entity';
+import { toStreamEventView } from './stream-event.view';
+import { subjectForLookup } from './stream-filter';
 
 @Controller('v1/events')
 @Roles('ops')
 export class EventsController {
   constructor(@InjectRepository(StreamEvent) private readonly events: Repository<StreamEvent>) {}
 
-  /** Events in the order they happened (event time, then arrival), optionally for one prescription. */
+  /** Recorded events in the order they happened (event time, then arrival), optionally for one prescription. */
   @Get()
   async list(@Query() query: ListEventsQuery) {
+    const source = query.source ? (query.source.startsWith('/') ? query.source : `/ordo/${query.source}`) : undefined;
     const rows = await this.events.find({
       where: {
-        ...(query.subject ? { subject: query.subject } : {}),
+        ...(query.subject ? { subject: subjectForLookup(query.subject) } : {}),
         ...(query.type ? { type: query.type } : {}),
         ...(query.topic ? { topic: query.topic } : {}),
+        ...(source ? { source } : {}),
       },
       order: { time: 'ASC', seq: 'ASC' },
       take: query.limit ?? 200,
     });
-    return {
-      items: rows.map((row) => ({
-        topic: row.topic,
-        partition: row.partition,
-        offset: row.offset,
-        deadLetter: row.deadLetter,
-        id: row.eventId,
-        type: row.type,
-        subject: row.subject,
-        source: row.source,
-        time: row.time?.toISOString() ?? null,
-        event: row.event,
-        raw: row.raw,
-        headers: row.headers,
-      })),
-    };
+    return { items: rows.map(toStreamEventView) };
   }
 }

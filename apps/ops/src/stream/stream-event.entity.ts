@@ -19,6 +19,8 @@ export class StreamEvent {
   /** The value as text when it could not be parsed. */
   @Column({ type: 'text', nullable: true }) raw: string | null;
   @Column({ type: 'jsonb' }) headers: Record<string, string>;
+  /** The value byte for byte, kept for dead letters only: a replay republishes exactly these bytes. */
+  @Column({ type: 'bytea', nullable: true, select: false }) value: Buffer | null;
   @Column({ type: 'boolean' }) deadLetter: boolean;
   @Column({ type: 'timestamptz' }) receivedAt: Date;
 }

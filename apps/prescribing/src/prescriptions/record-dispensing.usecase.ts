@@ -1,32 +1,33 @@
 import { Injectable } from '@nestjs/common';
-import { PrescriptionDispensed, PrescriptionStatus, PrescriptionStatusChanged } from '@ordo/contracts';
+import { PrescriptionStatus, PrescriptionStatusChanged } from '@ordo/contracts';
 import { Outbox } from '@ordo/messaging';
 import type { PrescriptionId } from '@ordo/rx-id';
 import { EntityManager } from 'typeorm';
 import { Prescription } from './prescription.entity';
 
-/** Prescribing follows what dispensing reports, so the GP sees whether the prescription was dispensed. */
+/**
+ * Prescribing follows what dispensing reports (claimed, released, dispensed) so the GP sees where
+ * the prescription stands, and so it refuses a cancel while a pharmacy holds it (DESIGN §4).
+ */
 @Injectable()
 export class RecordDispensing {
   constructor(private readonly outbox: Outbox) {}
 
-  async execute(manager: EntityManager, dispensed: PrescriptionDispensed): Promise<void> {
+  async execute(manager: EntityManager, prescriptionId: string, to: PrescriptionStatus, cause: string): Promise<void> {
     const prescription = await manager.findOne(Prescription, {
-      where: { id: dispensed.prescriptionId as PrescriptionId },
+      where: { id: prescriptionId as PrescriptionId },
       lock: { mode: 'pessimistic_write' },
     });
-    if (!prescription) {
-      throw new Error(`dispensed event for unknown prescription ${dispensed.prescriptionId}`);
-    }
-    const to: PrescriptionStatus = dispensed.complete ? 'DISPENSED' : 'PARTIALLY_DISPENSED';
+    if (!prescription) throw new Error(`${cause} event for unknown prescription ${prescriptionId}`);
     const from = prescription.status;
-    if (from === to) return;
+    // A cancel or an expiry here is final; dispensing learns of it and refuses what follows.
+    if (from === to || from === 'CANCELLED' || from === 'EXPIRED') return;
     await manager.update(Prescription, { id: prescription.id }, { status: to });
     await this.outbox.append(manager, PrescriptionStatusChanged, prescription.id, {
       prescriptionId: prescription.id,
       from,
       to,
-      cause: PrescriptionDispensed.type,
+      cause,
     });
   }
 }

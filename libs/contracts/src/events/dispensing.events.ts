@@ -71,7 +71,9 @@ export class PrescriptionReleased {
   @IsUUID() claimId: string;
   @Matches(FINESS) pharmacyFiness: string;
   /** `released` by the pharmacy, or `expired` when the claim ran out. */
-  @IsIn(['released', 'expired']) reason: 'released' | 'expired';
+  @IsIn(['released', 'expired', 'voided']) reason: 'released' | 'expired' | 'voided';
+  /** Where the prescription stands once the claim is gone. */
+  @IsIn(['ISSUED', 'PARTIALLY_DISPENSED', 'CANCELLED', 'EXPIRED']) status: 'ISSUED' | 'PARTIALLY_DISPENSED' | 'CANCELLED' | 'EXPIRED';
 }
 
 export class PrescriptionDispensed {
@@ -99,6 +101,10 @@ export const REFUSAL_REASONS = [
   'FRAUD_DENIED',
   'RENEWAL_TOO_EARLY',
   'INVALID_CLAIM_SECRET',
+  'FRAUD_UNAVAILABLE',
+  'OVER_30_DAYS',
+  'FRACTION_EXCEEDED',
+  'NARCOTIC_PRESENTED_LATE',
 ] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 

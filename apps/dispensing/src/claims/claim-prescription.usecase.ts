@@ -1,0 +1,169 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PatientKeys, PrescriptionClaimed, VerdictSource } from '@ordo/contracts';
+import { Outbox } from '@ordo/messaging';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { PrescriptionUnknown } from '../dispensations/dispensing.errors';
+import { FraudCheckClient } from '../fraud-check/fraud-check.client';
+import { AnswerStoredMeanwhile, IdempotentRequests } from '../idempotency/idempotent-requests';
+import { DispensablePrescription } from '../prescriptions/dispensable-prescription.entity';
+import { pharmacistView } from '../prescriptions/pharmacist-view';
+import { PATIENT_KEYS } from '../prescriptions/tokens';
+import { CodeReader, Pharmacy, Presented } from '../scans/code-reader';
+import { Claim } from './claim.entity';
+import { Refusal, Refusals, claimRefusal } from './refusals';
+
+export interface ClaimCommand extends Presented {
+  pharmacy: Pharmacy;
+  idempotencyKey?: string;
+}
+
+export interface ClaimAnswer {
+  claimId: string;
+  /** Given once: dispense and release need it. Only its hash is kept. */
+  secret: string;
+  expiresAt: string;
+  verdict: { decision: string; source: VerdictSource; reasons: { code: string; reason: string }[] };
+  prescription: ReturnType<typeof pharmacistView>;
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('base64url');
+}
+
+/**
+ * Claims a prescription for one pharmacy: verifies what was presented, asks fraud for a verdict,
+ * then takes the prescription under a row lock, so of many pharmacies racing exactly one wins.
+ */
+@Injectable()
+export class ClaimPrescription {
+  private readonly claimTtlMs = Number(process.env.CLAIM_TTL_SECONDS ?? 900) * 1000;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+    private readonly codes: CodeReader,
+    private readonly fraud: FraudCheckClient,
+    private readonly refusals: Refusals,
+    private readonly idempotency: IdempotentRequests,
+    @Inject(PATIENT_KEYS) private readonly patientKeys: PatientKeys,
+  ) {}
+
+  async execute(command: ClaimCommand): Promise<ClaimAnswer> {
+    const { pharmacy, idempotencyKey } = command;
+    this.idempotency.validate(idempotencyKey);
+    const scope = `claim:${pharmacy.finess}`;
+    const hash = this.idempotency.hash({ code: command.code, typedId: command.typedId });
+    if (idempotencyKey) {
+      const earlier = await this.idempotency.earlier<ClaimAnswer>(scope, idempotencyKey, hash);
+      if (earlier) return earlier.body;
+    }
+
+    const { prescriptionId, typed } = await this.codes.identify(command, pharmacy);
+    const found = await this.dataSource.getRepository(DispensablePrescription).findOneBy({ id: prescriptionId });
+    await this.codes.record(pharmacy, found ? (typed ? 'typed' : 'genuine') : 'unknown-id', prescriptionId, {
+      status: found?.status,
+    });
+    if (!found) throw new PrescriptionUnknown(prescriptionId);
+    const early = claimRefusal(found, pharmacy, new Date());
+    if (early) {
+      // The same request, retried while its first try was still running, gets that try's answer.
+      const answered = idempotencyKey ? await this.idempotency.earlier<ClaimAnswer>(scope, idempotencyKey, hash) : undefined;
+      if (answered) return answered.body;
+      await this.refusals.refuse(found.id, pharmacy, early);
+    }
+
+    const narcotic = found.lines.some((line) => line.regulation?.narcotic);
+    const check = await this.fraud.check({
+      prescriptionId: found.id,
+      pharmacyFiness: pharmacy.finess,
+      pharmacistRpps: pharmacy.rpps,
+      patientPseudonym: found.patientPseudonym,
+      narcotic,
+      typed,
+    });
+    let source: VerdictSource = 'fraud';
+    let decision: 'allow' | 'review' = 'allow';
+    let reasons: { code: string; reason: string; weight: number }[] = [];
+    if (!check.answered) {
+      // DESIGN §7: without a verdict, narcotics fail closed and everything else proceeds; both recorded.
+      source = narcotic ? 'timeout-fail-closed' : 'timeout-fail-open';
+      if (narcotic) {
+        await this.refusals.refuse(found.id, pharmacy, {
+          reason: 'FRAUD_UNAVAILABLE',
+          message: 'the fraud check did not answer in time; narcotics are not released without it',
+          status: 503,
+        });
+      }
+    } else if (check.verdict.decision === 'deny') {
+      await this.refusals.refuse(found.id, pharmacy, {
+        reason: 'FRAUD_DENIED',
+        message: 'the fraud check refused this dispensing',
+        status: 409,
+        rules: check.verdict.reasons,
+      });
+    } else {
+      decision = check.verdict.decision;
+      reasons = check.verdict.reasons;
+    }
+
+    const secret = randomBytes(24).toString('base64url');
+    const now = new Date();
+    let outcome: ClaimAnswer | Refusal;
+    try {
+      outcome = await this.dataSource.transaction(async (manager): Promise<ClaimAnswer | Refusal> => {
+        const prescription = await manager.findOne(DispensablePrescription, {
+          where: { id: found.id },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (idempotencyKey) {
+          // A request with the same key that held this lock before us has committed its answer by now.
+          const earlier = await this.idempotency.earlier<ClaimAnswer>(scope, idempotencyKey, hash, manager);
+          if (earlier) return earlier.body;
+        }
+        const refusal = claimRefusal(prescription!, pharmacy, now);
+        // Lost a race while fraud answered: the refusal is recorded after this transaction ends.
+        if (refusal) return refusal;
+        const claim = Object.assign(new Claim(), {
+          id: randomUUID(),
+          prescriptionId: found.id,
+          pharmacyFiness: pharmacy.finess,
+          pharmacistRpps: pharmacy.rpps,
+          secretHash: hashSecret(secret),
+          status: 'open' as const,
+          verdictDecision: decision,
+          verdictSource: source,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + this.claimTtlMs),
+          endedAt: null,
+        });
+        await manager.insert(Claim, claim);
+        await manager.update(DispensablePrescription, { id: found.id }, { status: 'CLAIMED' });
+        await this.outbox.append(manager, PrescriptionClaimed, found.id, {
+          prescriptionId: found.id,
+          claimId: claim.id,
+          pharmacyFiness: pharmacy.finess,
+          pharmacistRpps: pharmacy.rpps,
+          expiresAt: claim.expiresAt.toISOString(),
+          decision,
+          verdictSource: source,
+        });
+        const answer: ClaimAnswer = {
+          claimId: claim.id,
+          secret,
+          expiresAt: claim.expiresAt.toISOString(),
+          verdict: { decision, source, reasons: reasons.map(({ code, reason }) => ({ code, reason })) },
+          prescription: pharmacistView({ ...prescription!, status: 'CLAIMED' }, this.patientKeys, now),
+        };
+        if (idempotencyKey) await this.idempotency.store(manager, scope, idempotencyKey, hash, { statusCode: 201, body: answer });
+        return answer;
+      });
+    } catch (error) {
+      if (error instanceof AnswerStoredMeanwhile) return (await this.idempotency.earlier<ClaimAnswer>(scope, idempotencyKey!, hash))!.body;
+      throw error;
+    }
+    if ('reason' in outcome) return this.refusals.refuse(found.id, pharmacy, outcome);
+    return outcome;
+  }
+}

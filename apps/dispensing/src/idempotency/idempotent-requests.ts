@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DomainError } from '@ordo/platform';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface StoredAnswer<T> {
+  statusCode: number;
+  body: T;
+}
+
+export class IdempotencyKeyReused extends DomainError {
+  constructor(key: string) {
+    super('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key ${key} was already used with another request`, 422);
+  }
+}
+
+/** Rolls back a transaction whose answer another request with the same key already stored. */
+export class AnswerStoredMeanwhile extends Error {}
+
+const KEY_FORMAT = /^[A-Za-z0-9_.:-]{8,100}$/;
+
+/**
+ * Remembers the answer to a request sent with an Idempotency-Key, per pharmacy, so a retry gets the
+ * same answer and changes nothing. The answer is stored in the transaction that made it.
+ */
+@Injectable()
+export class IdempotentRequests {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  validate(key: string | undefined): void {
+    if (key !== undefined && !KEY_FORMAT.test(key)) {
+      throw new DomainError('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 8 to 100 characters of A-Z a-z 0-9 _ . : -', 400);
+    }
+  }
+
+  hash(request: unknown): string {
+    return createHash('sha256').update(JSON.stringify(request)).digest('base64url');
+  }
+
+  /** The earlier answer to this key, or undefined; throws when the key came with another request. */
+  async earlier<T>(scope: string, key: string, hash: string, manager?: EntityManager): Promise<StoredAnswer<T> | undefined> {
+    const [row]: { request_hash: string; status_code: number; response: T }[] = await (manager ?? this.dataSource).query(
+      'SELECT request_hash, status_code, response FROM idempotent_request WHERE scope = $1 AND key = $2',
+      [scope, key],
+    );
+    if (!row) return undefined;
+    if (row.request_hash !== hash) throw new IdempotencyKeyReused(key);
+    return { statusCode: row.status_code, body: row.response };
+  }
+
+  /** Stores the answer in the caller's transaction; throws AnswerStoredMeanwhile if another request won. */
+  async store(manager: EntityManager, scope: string, key: string, hash: string, answer: StoredAnswer<unknown>): Promise<void> {
+    const stored: unknown[] = await manager.query(
+      `INSERT INTO idempotent_request (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING key`,
+      [scope, key, hash, answer.statusCode, JSON.stringify(answer.body)],
+    );
+    if (stored.length === 0) throw new AnswerStoredMeanwhile();
+  }
+}

@@ -1,0 +1,38 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { CurrentPrincipal, Principal, Roles } from '@ordo/auth';
+import { PatientKeys } from '@ordo/contracts';
+import { Repository } from 'typeorm';
+import { PrescriptionUnknown } from '../dispensations/dispensing.errors';
+import { DispensablePrescription } from '../prescriptions/dispensable-prescription.entity';
+import { pharmacistView } from '../prescriptions/pharmacist-view';
+import { PATIENT_KEYS } from '../prescriptions/tokens';
+import { CodeReader } from './code-reader';
+import { PresentedDto } from './dto/presented.dto';
+
+@Controller('v1/scans')
+@Roles('pharmacist')
+export class ScansController {
+  constructor(
+    private readonly codes: CodeReader,
+    @InjectRepository(DispensablePrescription) private readonly prescriptions: Repository<DispensablePrescription>,
+    @Inject(PATIENT_KEYS) private readonly patientKeys: PatientKeys,
+  ) {}
+
+  /**
+   * Verifies a code (signature, key, check digits) or a typed ID and shows the prescription with
+   * what may be dispensed. A fully dispensed prescription shows only its history.
+   */
+  @Post()
+  @HttpCode(200)
+  async scan(@CurrentPrincipal() principal: Principal, @Body() body: PresentedDto) {
+    const pharmacy = { finess: principal.finess!, rpps: principal.rpps! };
+    const { prescriptionId, typed } = await this.codes.identify(body, pharmacy);
+    const prescription = await this.prescriptions.findOneBy({ id: prescriptionId });
+    await this.codes.record(pharmacy, prescription ? (typed ? 'typed' : 'genuine') : 'unknown-id', prescriptionId, {
+      status: prescription?.status,
+    });
+    if (!prescription) throw new PrescriptionUnknown(prescriptionId);
+    return { verification: typed ? 'typed' : 'genuine', prescription: pharmacistView(prescription, this.patientKeys) };
+  }
+}

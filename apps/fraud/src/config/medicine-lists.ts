@@ -1,0 +1,48 @@
+/**
+ * The issued event's lines carry CIS/CIP13 and a label but no classification, so fraud recognises
+ * narcotics and watch-list molecules by the substance names in the label (BDPM labels name the
+ * substance for generics and most brands; brand names that hide it are listed explicitly). This is
+ * a stopgap until `PrescribedLine` carries a `narcotic` flag from the medicines catalogue.
+ */
+
+/** Stupéfiants and "assimilés stupéfiants" often diverted (ANSM, CSP R.5132-1), by substance or brand. */
+export const DEFAULT_NARCOTICS = [
+  'morphine', 'skenan', 'moscontin', 'actiskenan', 'oxycodone', 'oxycontin', 'oxynorm', 'fentanyl', 'durogesic',
+  'abstral', 'instanyl', 'hydromorphone', 'sophidone', 'methadone', 'buprenorphine', 'subutex', 'orobupre',
+  'tapentadol', 'palexia', 'pethidine', 'methylphenidate', 'ritaline', 'concerta', 'medikinet', 'quasym',
+  'flunitrazepam', 'ketamine', 'sufentanil', 'nalbuphine', 'dexamfetamine', 'modafinil',
+];
+
+/** DESIGN §7's watch-list: molecules diverted or resold, weighted up wherever they appear. */
+export const DEFAULT_WATCH_LIST = [
+  'tramadol', 'codeine', 'dihydrocodeine', 'semaglutide', 'ozempic', 'wegovy', 'insuline', 'insulin', 'pregabaline',
+  'pregabalin', 'lyrica', 'zolpidem', 'stilnox', 'zopiclone', 'alprazolam', 'xanax', 'clonazepam', 'rivotril',
+  'bromazepam', 'diazepam', 'oxazepam', 'clorazepate', 'tranxene', 'gabapentine', 'baclofene', 'liraglutide',
+  'tirzepatide', 'mounjaro', 'isotretinoine', 'promethazine',
+];
+
+/** Lower case without accents, so `Prégabaline` and `PREGABALINE` read the same. */
+export function foldLabel(label: string): string {
+  return label.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}
+
+export interface SubstanceLists {
+  narcotics: readonly string[];
+  watchList: readonly string[];
+}
+
+export interface LineClassification {
+  narcotic: boolean;
+  /** The watch-list names found in the label. */
+  watched: string[];
+}
+
+export function classifyLabel(label: string, lists: SubstanceLists): LineClassification {
+  const folded = foldLabel(label);
+  const words = new Set(folded.split(/[^a-z0-9]+/).filter(Boolean));
+  const has = (name: string) => words.has(foldLabel(name)) || (name.length >= 6 && folded.includes(foldLabel(name)));
+  const found = lists.watchList.filter(has);
+  // `pregabalin` inside `pregabaline` is the same molecule: keep the longest name only.
+  const watched = found.filter((name) => !found.some((other) => other !== name && other.includes(name)));
+  return { narcotic: lists.narcotics.some(has), watched };
+}

@@ -1,0 +1,72 @@
+import { FiredRule } from '@ordo/contracts';
+import { Engine } from 'json-rules-engine';
+import { FraudConfig } from '../config/fraud-config';
+import { FraudFacts } from './fraud-facts';
+import { RuleDefinition, ruleDefinitions } from './rule-definitions';
+
+export interface FiredRuleWithScope extends FiredRule {
+  scope: RuleDefinition['scope'];
+}
+
+/** Runs the rule definitions over one event's facts and says which fired, with their weights and reasons. */
+export class FraudRuleEngine {
+  /** One engine per trigger, holding only the rules that read that event: most events run a few rules. */
+  private readonly engines = new Map<FraudFacts['trigger'], Engine>();
+  private readonly byCode: Map<string, RuleDefinition>;
+
+  constructor(private readonly config: FraudConfig) {
+    const definitions = ruleDefinitions(config);
+    this.byCode = new Map(definitions.map((rule) => [rule.code, rule]));
+    for (const trigger of new Set(definitions.flatMap((rule) => rule.triggers))) {
+      const rules = definitions.filter((rule) => rule.triggers.includes(trigger));
+      this.engines.set(
+        trigger,
+        new Engine(
+          rules.map((rule) => ({ name: rule.code, conditions: rule.conditions, event: { type: rule.code } })),
+          { allowUndefinedFacts: true },
+        ),
+      );
+    }
+  }
+
+  get definitions(): RuleDefinition[] {
+    return [...this.byCode.values()];
+  }
+
+  async evaluate(facts: FraudFacts): Promise<FiredRuleWithScope[]> {
+    const engine = this.engines.get(facts.trigger);
+    if (!engine) return [];
+    const { events } = await engine.run({ ...facts });
+    const watched = (facts.watchListCount ?? 0) > 0;
+    return events.map((event) => {
+      const rule = this.byCode.get(event.type)!;
+      const multiplier = watched && rule.code !== 'WATCH_LIST_MOLECULE' ? this.config.thresholds.watchListMultiplier : 1;
+      return { code: rule.code, scope: rule.scope, weight: Math.round(rule.weight * multiplier), reason: render(rule.reason, facts) };
+    });
+  }
+}
+
+function render(template: string, facts: FraudFacts): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = (facts as unknown as Record<string, unknown>)[name];
+    if (value === undefined) return '?';
+    return typeof value === 'number' ? String(Math.round(value * 100) / 100) : String(value);
+  });
+}
+
+export type AlertLevel = 'review' | 'hold';
+
+export function levelFor(score: number, config: Pick<FraudConfig, 'reviewThreshold' | 'holdThreshold'>): AlertLevel | undefined {
+  if (score >= config.holdThreshold) return 'hold';
+  if (score >= config.reviewThreshold) return 'review';
+  return undefined;
+}
+
+/** A score counts each rule code once, at its highest weight: the same signal seen twice is one signal. */
+export function scoreOf(hits: { code: string; weight: number }[]): number {
+  const byCode = new Map<string, number>();
+  for (const hit of hits) byCode.set(hit.code, Math.max(byCode.get(hit.code) ?? 0, hit.weight));
+  let score = 0;
+  for (const weight of byCode.values()) score += weight;
+  return score;
+}

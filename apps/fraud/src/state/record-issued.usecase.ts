@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CloudEvent, PrescriptionIssued } from '@ordo/contracts';
+import { EntityManager } from 'typeorm';
+import { Assessment, AssessPrescription } from '../alerts/assess-prescription.usecase';
+import { FRAUD_CONFIG, FraudConfig } from '../config/fraud-config';
+import { classifyLabel } from '../config/medicine-lists';
+import { FraudFacts, largestOverlapDays } from '../rules/fraud-facts';
+import { FraudRuleEngine } from '../rules/fraud-rule-engine';
+import { FraudStateRepository } from './fraud-state.repository';
+import { PatientActivity } from './patient-activity.entity';
+import { WatchedLine, WatchedPrescription } from './watched-prescription.entity';
+
+/** Remembers a new prescription and runs the rules that read how and for whom it was written. */
+@Injectable()
+export class RecordPrescriptionIssued {
+  constructor(
+    @Inject(FRAUD_CONFIG) private readonly config: FraudConfig,
+    private readonly state: FraudStateRepository,
+    private readonly engine: FraudRuleEngine,
+    private readonly assess: AssessPrescription,
+  ) {}
+
+  async execute(manager: EntityManager, issued: PrescriptionIssued, event: CloudEvent): Promise<Assessment> {
+    const issuedAt = new Date(issued.issuedAt);
+    const lines: WatchedLine[] = issued.lines.map((line) => {
+      const classification = classifyLabel(line.label, this.config);
+      return {
+        lineNo: line.lineNo,
+        label: line.label,
+        ...(line.cis ? { cis: line.cis } : {}),
+        ...(line.cip13 ? { cip13: line.cip13 } : {}),
+        quantity: line.quantity,
+        durationDays: line.durationDays,
+        renewals: line.renewals,
+        narcotic: classification.narcotic,
+        watched: classification.watched,
+        dispensed: 0,
+      };
+    });
+    const narcoticDays = Math.max(0, ...lines.filter((line) => line.narcotic).map((line) => line.durationDays));
+    const narcotic = narcoticDays > 0;
+    const watchList = [...new Set(lines.flatMap((line) => line.watched))];
+    const prescription = Object.assign(new WatchedPrescription(), {
+      id: issued.prescriptionId,
+      prescriberRpps: issued.prescriberRpps,
+      patientPseudonym: issued.patientPseudonym,
+      issuedAt,
+      dispensings: 0,
+      refusals: 0,
+      status: 'issued' as const,
+      secure: issued.secure,
+      validUntil: new Date(issued.validUntil),
+      lines,
+      narcotic,
+      narcoticUntil: narcotic ? new Date(issuedAt.getTime() + narcoticDays * 86_400_000) : null,
+      watchList: watchList.join(','),
+      firstPresentedAt: null,
+    });
+    await this.state.lockPatient(manager, issued.patientPseudonym);
+    await manager.createQueryBuilder().insert().into(WatchedPrescription).values(prescription).orIgnore().execute();
+    await manager.insert(PatientActivity, {
+      patientPseudonym: issued.patientPseudonym,
+      prescriptionId: issued.prescriptionId,
+      kind: 'prescribed',
+      prescriberRpps: issued.prescriberRpps,
+      pharmacyFiness: null,
+      watched: prescription.watched,
+      at: issuedAt,
+    });
+
+    const scopeAll = this.config.thresholds.shoppingScope === 'all';
+    const dailyCount = await this.state.countPrescriberDay(manager, issued.prescriberRpps, issuedAt);
+    const peerMedian = await this.state.peerMedianPerDay(manager, issuedAt);
+    const facts: FraudFacts = {
+      trigger: 'issued',
+      prescriptionId: issued.prescriptionId,
+      prescriberRpps: issued.prescriberRpps,
+      narcotic,
+      securePrescription: issued.secure,
+      ...(narcotic ? { narcoticDurationDays: narcoticDays } : {}),
+      watchListed: watchList.join(', '),
+      watchListCount: watchList.length,
+      prescriberDailyCount: dailyCount,
+      prescriberVelocityRatio: dailyCount / Math.max(peerMedian, 1),
+      prescriberStatus: await this.state.prescriberStatus(manager, issued.prescriberRpps),
+    };
+    if (narcotic) {
+      const others = await this.state.activeNarcoticPeriods(manager, issued.patientPseudonym, issued.prescriptionId, issuedAt);
+      facts.narcoticOverlapDays = largestOverlapDays({ start: issuedAt, end: prescription.narcoticUntil! }, others);
+    }
+    if (scopeAll || prescription.watched) {
+      facts.patientPrescribersInWindow = await this.state.distinctPrescribers(manager, issued.patientPseudonym, issuedAt, !scopeAll);
+    }
+    const fired = await this.engine.evaluate(facts);
+    return this.assess.execute(manager, { prescriptionId: issued.prescriptionId, patientPseudonym: issued.patientPseudonym }, fired, event);
+  }
+}

@@ -1,0 +1,248 @@
+import {
+  DispensingRefused,
+  PrescriptionDispensed,
+  PrescriptionIssued,
+  PrescriptionScanned,
+  Topics,
+} from '@ordo/contracts';
+import { randomUUID } from 'node:crypto';
+import { finess, rpps } from '../support/fixtures';
+import { OrdoSystem, eventually } from '../support/ordo-system';
+import { readTopic } from '../support/topic-reader';
+import { FraudTraffic } from './fraud-traffic';
+
+/**
+ * The fraud service as its own process on the real broker and database. Prescribing's and
+ * dispensing's events are played onto Kafka by the test; analysts use the HTTP API.
+ */
+describe('fraud: rules, verdicts, holds and cases', () => {
+  let system: OrdoSystem;
+  let traffic: FraudTraffic;
+  let analyst: string;
+  const pharmacyA = finess('75000001');
+  const pharmacyB = finess('13000002');
+  const pharmacist = rpps('2000000000');
+
+  beforeAll(async () => {
+    system = await OrdoSystem.start(15000, ['fraud']);
+    traffic = new FraudTraffic();
+    await traffic.start();
+    analyst = await system.token({ role: 'fraud-analyst' });
+  });
+
+  afterAll(async () => {
+    await traffic?.stop();
+    await system?.stop();
+  });
+
+  const alertsOf = (query: string) =>
+    eventually(async () => {
+      const response = await system.request('fraud', 'GET', `/v1/alerts?${query}`, { token: analyst });
+      return response.body.items?.length ? response.body : undefined;
+    }, 30000, `alerts for ${query}`);
+
+  /** Waits until fraud has recorded the prescription, so what follows is read against it. */
+  const known = (id: string) =>
+    eventually(async () => {
+      const { rows } = await (await system.db('fraud')).query('SELECT 1 FROM watched_prescription WHERE id = $1', [id]);
+      return rows.length ? true : undefined;
+    }, 30000, `fraud to record ${id}`);
+
+  const fraudEventsOf = async (subject: string, types: string[]) =>
+    (
+      await readTopic(Topics.fraud, (messages) =>
+        types.every((type) => messages.some((m) => m.key === subject && m.event?.type === type)),
+      )
+    )
+      .filter((m) => m.key === subject)
+      .map((m) => m.event!);
+
+  it('raises a review alert on a double-dispense attempt, with the refused event as evidence', async () => {
+    const patient = traffic.patient();
+    const issued = traffic.issuedData({ patient });
+    const id = issued.prescriptionId;
+    await traffic.emit(PrescriptionIssued, id, issued, '/ordo/prescribing');
+    await traffic.emit(PrescriptionDispensed, id, {
+      prescriptionId: id,
+      dispensationId: randomUUID(),
+      pharmacyFiness: pharmacyA,
+      pharmacistRpps: pharmacist,
+      complete: true,
+      lines: [{ lineNo: 1, quantity: 24 }],
+    });
+    const refused = await traffic.emit(DispensingRefused, id, {
+      prescriptionId: id,
+      pharmacyFiness: pharmacyB,
+      pharmacistRpps: pharmacist,
+      reason: 'ALREADY_DISPENSED',
+      message: 'already dispensed',
+    });
+
+    const page = await alertsOf(`prescriptionId=${id}`);
+    expect(page.total).toBe(1);
+    const [alert] = page.items;
+    expect(alert).toMatchObject({ prescriptionId: id, patientPseudonym: patient, level: 'review', status: 'open', score: 60 });
+    expect(alert.rules).toEqual([
+      { code: 'DOUBLE_DISPENSE_ATTEMPT', weight: 60, reason: `pharmacy ${pharmacyB} tried to dispense a prescription already dispensed` },
+    ]);
+    expect(alert.evidence).toEqual([
+      expect.objectContaining({ eventId: refused.id, type: DispensingRefused.type, data: expect.objectContaining({ reason: 'ALREADY_DISPENSED' }) }),
+    ]);
+    const events = await fraudEventsOf(id, ['fr.ordo.fraud.alert-raised.v1']);
+    expect(events[0].data).toMatchObject({ alertId: alert.id, level: 'review', evidence: [refused.id] });
+
+    // A check now: the prescription is under review, not on hold.
+    const verdict = await traffic.verdict(await traffic.check(id, patient, pharmacyB));
+    expect(verdict).toMatchObject({ type: 'fr.ordo.fraud.verdict.v1', subject: id, source: '/ordo/fraud' });
+    expect(verdict.data).toMatchObject({ prescriptionId: id, decision: 'review', score: 60 });
+  });
+
+  it('holds an insecure, too-long narcotic prescription, denies it, and lets an analyst lift the hold and close the case', async () => {
+    const patient = traffic.patient();
+    const issued = traffic.issuedData({ patient, label: 'SKENAN LP 30 mg, gélule', durationDays: 60, secure: false });
+    const id = issued.prescriptionId;
+    await traffic.emit(PrescriptionIssued, id, issued, '/ordo/prescribing');
+
+    const page = await alertsOf(`prescriptionId=${id}&level=hold`);
+    const [alert] = page.items;
+    expect(alert.rules.map((rule: { code: string }) => rule.code).sort()).toEqual(['NARCOTIC_NOT_SECURE', 'NARCOTIC_TOO_LONG']);
+    expect(alert.score).toBe(90);
+    const placed = await fraudEventsOf(id, ['fr.ordo.fraud.hold-placed.v1']);
+    expect(placed.find((e) => e.type === 'fr.ordo.fraud.hold-placed.v1')!.data).toMatchObject({ prescriptionId: id, placedBy: 'rules', alertId: alert.id });
+
+    const denied = await traffic.verdict(await traffic.check(id, patient, pharmacyA, true));
+    expect(denied.data.decision).toBe('deny');
+    expect(denied.data.reasons.map((rule: { code: string }) => rule.code)).toEqual(expect.arrayContaining(['NARCOTIC_NOT_SECURE', 'NARCOTIC_TOO_LONG']));
+
+    // The analyst's hold on top of the rules' one is refused: one hold at a time.
+    const again = await system.request('fraud', 'POST', `/v1/alerts/${alert.id}/hold`, { token: analyst, body: { reason: 'again' } });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('HOLD_ALREADY_ACTIVE');
+
+    const lifted = await system.request('fraud', 'POST', `/v1/holds/${id}/lift`, { token: analyst, body: { reason: 'prescriber called: palliative care' } });
+    expect(lifted.status).toBe(200);
+    expect(lifted.body).toMatchObject({ prescriptionId: id, liftedBy: expect.any(String), liftReason: 'prescriber called: palliative care' });
+    const afterLift = await traffic.verdict(await traffic.check(id, patient, pharmacyA, true));
+    expect(afterLift.data.decision).toBe('review');
+
+    const closed = await system.request('fraud', 'POST', `/v1/alerts/${alert.id}/close`, {
+      token: analyst,
+      body: { resolution: 'false-positive', reason: 'palliative care, secure form on paper' },
+    });
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({ status: 'closed', resolution: 'false-positive' });
+    const afterClose = await traffic.verdict(await traffic.check(id, patient, pharmacyA, true));
+    expect(afterClose.data).toMatchObject({ decision: 'allow', score: 0 });
+
+    const closedTwice = await system.request('fraud', 'POST', `/v1/alerts/${alert.id}/close`, {
+      token: analyst,
+      body: { resolution: 'false-positive', reason: 'twice' },
+    });
+    expect(closedTwice.status).toBe(409);
+
+    const events = await fraudEventsOf(id, ['fr.ordo.fraud.hold-lifted.v1', 'fr.ordo.fraud.case-closed.v1']);
+    expect(events.find((e) => e.type === 'fr.ordo.fraud.case-closed.v1')!.data).toMatchObject({
+      alertId: alert.id,
+      resolution: 'false-positive',
+      reason: 'palliative care, secure form on paper',
+    });
+    const audit = await system.request('fraud', 'GET', `/v1/audit?prescriptionId=${id}`, { token: analyst });
+    expect(audit.body.items.map((entry: { action: string; actor: string }) => [entry.action, entry.actor === 'rules'])).toEqual([
+      ['case-closed', false],
+      ['hold-lifted', false],
+      ['hold-placed', true],
+    ]);
+  });
+
+  it('holds a prescription whose code was forged, and finds the case by rule', async () => {
+    const patient = traffic.patient();
+    const issued = traffic.issuedData({ patient });
+    const id = issued.prescriptionId;
+    await traffic.emit(PrescriptionIssued, id, issued, '/ordo/prescribing');
+    await traffic.emit(PrescriptionScanned, id, {
+      prescriptionId: id,
+      outcome: 'forged-signature',
+      kid: 'k1',
+      pharmacyFiness: pharmacyA,
+      pharmacistRpps: pharmacist,
+    });
+    const page = await alertsOf(`rule=FORGED_CODE&prescriptionId=${id}`);
+    expect(page.items[0]).toMatchObject({ level: 'hold', score: 80, ruleCodes: ['FORGED_CODE'] });
+    const holds = await system.request('fraud', 'GET', `/v1/holds/${id}`, { token: analyst });
+    expect(holds.body.items).toEqual([expect.objectContaining({ prescriptionId: id, placedBy: 'rules', liftedAt: null })]);
+  });
+
+  it('fires doctor shopping once, when the fifth prescriber of a watch-list molecule is seen, not before', async () => {
+    const patient = traffic.patient();
+    const ids: string[] = [];
+    for (let n = 1; n <= 5; n++) {
+      const issued = traffic.issuedData({ patient, prescriber: rpps(`300000000${n}`), label: 'TRAMADOL BIOGARAN 50 mg, gélule' });
+      ids.push(issued.prescriptionId);
+      await traffic.emit(PrescriptionIssued, issued.prescriptionId, issued, '/ordo/prescribing');
+    }
+    // The five arrive on different partitions in any order: the one processed last completes the set.
+    const page = await alertsOf(`patientPseudonym=${encodeURIComponent(patient)}&rule=DOCTOR_SHOPPING`);
+    expect(page.total).toBe(1);
+    expect(ids).toContain(page.items[0].prescriptionId);
+    expect(page.items[0].rules.find((rule: { code: string }) => rule.code === 'DOCTOR_SHOPPING').reason).toBe(
+      'the patient had prescriptions from 5 prescribers in 90 days (limit 5)',
+    );
+  });
+
+  it('answers checks from several pharmacies with allow, then deny when pharmacy shopping crosses the hold threshold', async () => {
+    const patient = traffic.patient();
+    const prescriber = rpps('4000000000');
+    const decisions: string[] = [];
+    for (let n = 1; n <= 5; n++) {
+      const issued = traffic.issuedData({ patient, prescriber, label: 'ZOLPIDEM ARROW 10 mg, comprimé' });
+      await traffic.emit(PrescriptionIssued, issued.prescriptionId, issued, '/ordo/prescribing');
+      await known(issued.prescriptionId);
+      const verdict = await traffic.verdict(await traffic.check(issued.prescriptionId, patient, finess(`6900000${n}`)));
+      decisions.push(verdict.data.decision);
+      if (n === 5) {
+        expect(verdict.data.reasons.map((rule: { code: string }) => rule.code)).toContain('PHARMACY_SHOPPING');
+      }
+    }
+    expect(decisions).toEqual(['allow', 'allow', 'allow', 'allow', 'deny']);
+  });
+
+  it('flags overlapping narcotic prescriptions of one patient beyond the tolerance', async () => {
+    const patient = traffic.patient();
+    const now = Date.now();
+    const label = 'OXYCODONE VIATRIS 10 mg, gélule';
+    const first = traffic.issuedData({ patient, label, durationDays: 28, secure: true, issuedAt: new Date(now - 18 * 86_400_000) });
+    const second = traffic.issuedData({ patient, prescriber: rpps('5000000000'), label, durationDays: 28, secure: true, issuedAt: new Date(now) });
+    await traffic.emit(PrescriptionIssued, first.prescriptionId, first, '/ordo/prescribing');
+    await known(first.prescriptionId);
+    await traffic.emit(PrescriptionIssued, second.prescriptionId, second, '/ordo/prescribing');
+    const page = await alertsOf(`prescriptionId=${second.prescriptionId}&rule=NARCOTIC_OVERLAP`);
+    expect(page.items[0].rules.find((rule: { code: string }) => rule.code === 'NARCOTIC_OVERLAP').reason).toMatch(/overlap by 10 days/);
+  });
+
+  it('refuses analysts bad input and other roles', async () => {
+    const pharmacistToken = await system.token({ role: 'pharmacist', finess: pharmacyA, rpps: pharmacist });
+    expect((await system.request('fraud', 'GET', '/v1/alerts', { token: pharmacistToken })).status).toBe(403);
+    expect((await system.request('fraud', 'GET', '/v1/alerts')).status).toBe(401);
+    const badFilter = await system.request('fraud', 'GET', '/v1/alerts?level=urgent', { token: analyst });
+    expect(badFilter.status).toBe(400);
+    expect(badFilter.body.errors).toEqual([expect.objectContaining({ field: 'level' })]);
+    const unknown = await system.request('fraud', 'POST', `/v1/alerts/${randomUUID()}/close`, {
+      token: analyst,
+      body: { resolution: 'false-positive', reason: 'x' },
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('ALERT_NOT_FOUND');
+    const badResolution = await system.request('fraud', 'POST', `/v1/alerts/${randomUUID()}/close`, {
+      token: analyst,
+      body: { resolution: 'maybe', reason: 'x' },
+    });
+    expect(badResolution.status).toBe(400);
+    expect(badResolution.body.errors).toEqual([expect.objectContaining({ field: 'resolution' })]);
+    const noHold = await system.request('fraud', 'POST', `/v1/holds/${traffic.issuedData({ patient: 'x' }).prescriptionId}/lift`, {
+      token: analyst,
+      body: { reason: 'x' },
+    });
+    expect(noHold.status).toBe(404);
+    expect(noHold.body.code).toBe('NO_ACTIVE_HOLD');
+  });
+});
