@@ -83,20 +83,23 @@ describe('ops dashboard in a browser', () => {
     // Narrow the stream to this prescription, typed as printed on the paper.
     await page.getByTestId('filter-subject').fill(rx.displayId.toLowerCase());
     await streamRow(rx.id, 'fr.ordo.fraud.alert-raised.v1').waitFor({ timeout: 30000 });
-    await eventually(async () => {
-      const subjects = await page.locator('tr[data-testid="stream-event"]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-subject')));
-      return subjects.length === 5 && subjects.every((subject) => subject === rx.id) ? subjects : undefined;
-    }, 10000, 'the stream to show only the five events of the prescription');
-    const types = await page.locator('tr[data-testid="stream-event"]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-type')));
-    expect([...types].sort()).toEqual(
-      [
-        'fr.ordo.dispensing.dispensed.v1',
-        'fr.ordo.dispensing.refused.v1',
-        'fr.ordo.fraud.alert-raised.v1',
-        'fr.ordo.prescription.issued.v1',
-        'fr.ordo.prescription.status-changed.v1',
-      ].sort(),
-    );
+    const story = [
+      'fr.ordo.prescription.issued.v1',
+      'fr.ordo.dispensing.scanned.v1',
+      'fr.ordo.dispensing.claimed.v1',
+      'fr.ordo.prescription.status-changed.v1',
+      'fr.ordo.dispensing.dispensed.v1',
+      'fr.ordo.dispensing.refused.v1',
+      'fr.ordo.fraud.alert-raised.v1',
+    ];
+    const rows = await eventually(async () => {
+      const shown = await page
+        .locator('tr[data-testid="stream-event"]')
+        .evaluateAll((trs) => trs.map((tr) => ({ subject: tr.getAttribute('data-subject'), type: tr.getAttribute('data-type') })));
+      const types = new Set(shown.map((row) => row.type));
+      return story.every((type) => types.has(type)) ? shown : undefined;
+    }, 15000, "the stream to show the prescription's story");
+    expect(rows.every((row) => row.subject === rx.id)).toBe(true);
     await expect(streamRow(warmUp.id, 'fr.ordo.prescription.issued.v1').count()).resolves.toBe(0);
     await page.locator('[data-testid="count-alerts"]', { hasText: /^[1-9]/ }).waitFor({ timeout: 15000 });
 

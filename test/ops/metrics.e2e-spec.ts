@@ -76,7 +76,7 @@ describe('metrics of every service', () => {
     for (const type of [ISSUED, DISPENSED, REFUSED]) {
       expect(moved(after, 'fraud', 'ordo_events_consumed_total', { type, outcome: 'applied' })).toBe(1);
     }
-    expect(moved(after, 'fraud', 'ordo_events_produced_total', { type: ALERT })).toBe(1);
+    expect(moved(after, 'fraud', 'ordo_events_produced_total', { type: ALERT })).toBeGreaterThanOrEqual(1);
     expect(moved(after, 'fraud', 'ordo_dead_letters_total', { topic: Topics.prescriptions, reason: 'malformed' })).toBe(1);
 
     // ops: recorded every event of the story, and measures the services' lag.

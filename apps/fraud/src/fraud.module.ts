@@ -12,6 +12,9 @@ import { CloseCase } from './cases/close-case.usecase';
 import { LiftHold } from './cases/lift-hold.usecase';
 import { PlaceHoldOnAlert } from './cases/place-hold-on-alert.usecase';
 import { AnswerFraudCheck } from './checks/answer-fraud-check.usecase';
+import { CheckStandingReader } from './checks/check-standing.reader';
+import { RecentPresentations } from './checks/recent-presentations';
+import { VerdictResponder } from './checks/verdict-responder';
 import { FraudChecksController } from './checks/fraud-checks.controller';
 import { VerdictPublisher } from './checks/verdict-publisher';
 import { HoldPlacement } from './holds/hold-placement';
@@ -44,7 +47,10 @@ import { RecordPresentation } from './state/record-presentation.usecase';
     RecordPrescriptionEnded,
     RecordPresentation,
     AnswerFraudCheck,
+    CheckStandingReader,
+    RecentPresentations,
     VerdictPublisher,
+    VerdictResponder,
     ListAlerts,
     PlaceHoldOnAlert,
     LiftHold,

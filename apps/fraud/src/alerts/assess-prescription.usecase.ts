@@ -53,30 +53,13 @@ export class AssessPrescription {
     if (fired.length === 0 && !options.standing) {
       return { prescriptionScore: 0, patientScore: 0, score: 0, level: undefined, rules: [], held: false };
     }
-    const previous = await this.hitsOnPrescription(manager, prescriptionId);
-    const known = new Set(previous.map((hit) => hit.code));
     const evidence = evidenceOf(event);
     const now = new Date(event.time);
-    if (fired.length > 0) {
-      await manager.insert(
-        RuleHit,
-        fired.map((rule) => ({
-          id: randomUUID(),
-          prescriptionId,
-          patientPseudonym,
-          code: rule.code,
-          scope: rule.scope,
-          weight: rule.weight,
-          reason: rule.reason,
-          eventId: event.id,
-          evidence,
-          dismissed: false,
-          at: now,
-        })),
-      );
-    }
+    // One round trip: the new hits go in, and the earlier ones (the statement's snapshot does not see
+    // the rows it inserts) come back, on this prescription and on the patient's others in the window.
+    const { previous, onPatient } = await this.recordAndReadHits(manager, subject, fired, event.id, evidence, now);
+    const known = new Set(previous.map((hit) => hit.code));
     const onPrescription = [...previous, ...fired.map((rule) => ({ ...rule, evidence }))];
-    const onPatient = patientPseudonym ? await this.hitsOnPatient(manager, patientPseudonym, prescriptionId, now) : [];
     const prescriptionScore = scoreOf(onPrescription);
     const patientScore = onPatient.length > 0 ? scoreOf([...onPrescription, ...onPatient]) : prescriptionScore;
     const score = Math.max(prescriptionScore, patientScore);
@@ -96,21 +79,47 @@ export class AssessPrescription {
         });
       }
     }
-    assessment.held = !!(await this.holds.active(manager, prescriptionId));
+    // Only a check reads the standing; an event needs no extra query for it.
+    if (options.standing) assessment.held = !!(await this.holds.active(manager, prescriptionId));
+    else if (assessment.level === 'hold' && newCodes) assessment.held = true;
     return assessment;
   }
 
-  private async hitsOnPrescription(manager: EntityManager, prescriptionId: string): Promise<HitRow[]> {
-    return manager.query('SELECT code, weight, reason, evidence FROM rule_hit WHERE prescription_id = $1 AND NOT dismissed', [prescriptionId]);
-  }
-
-  /** Hits on the patient's other prescriptions within the window. */
-  private async hitsOnPatient(manager: EntityManager, patient: string, prescriptionId: string, at: Date): Promise<HitRow[]> {
-    return manager.query(
-      `SELECT code, weight, reason, evidence FROM rule_hit
-        WHERE patient_pseudonym = $1 AND prescription_id <> $2 AND at > $3 AND NOT dismissed`,
-      [patient, prescriptionId, new Date(at.getTime() - this.config.windowDays * 86_400_000)],
+  private async recordAndReadHits(
+    manager: EntityManager,
+    subject: { prescriptionId: string; patientPseudonym: string | null },
+    fired: FiredRuleWithScope[],
+    eventId: string,
+    evidence: EventEvidence,
+    at: Date,
+  ): Promise<{ previous: HitRow[]; onPatient: HitRow[] }> {
+    const rows = fired.map((rule) => ({
+      id: randomUUID(),
+      prescription_id: subject.prescriptionId,
+      patient_pseudonym: subject.patientPseudonym,
+      code: rule.code,
+      scope: rule.scope,
+      weight: rule.weight,
+      reason: rule.reason,
+      event_id: eventId,
+      evidence,
+      dismissed: false,
+      at: at.toISOString(),
+    }));
+    const windowStart = new Date(at.getTime() - this.config.windowDays * 86_400_000);
+    const found: (HitRow & { own: boolean })[] = await manager.query(
+      `WITH inserted AS (
+         INSERT INTO rule_hit (id, prescription_id, patient_pseudonym, code, scope, weight, reason, event_id, evidence, dismissed, at)
+         SELECT id, prescription_id, patient_pseudonym, code, scope, weight, reason, event_id, evidence, dismissed, at
+           FROM jsonb_populate_recordset(NULL::rule_hit, $1::jsonb))
+       SELECT code, weight, reason, evidence, true AS own FROM rule_hit WHERE prescription_id = $2 AND NOT dismissed
+       UNION ALL
+       SELECT code, weight, reason, evidence, false AS own FROM rule_hit
+        WHERE $3::text IS NOT NULL AND patient_pseudonym = $3 AND prescription_id <> $2 AND at > $4 AND NOT dismissed`,
+      [JSON.stringify(rows), subject.prescriptionId, subject.patientPseudonym, windowStart],
     );
+    const strip = ({ own: _own, ...hit }: HitRow & { own: boolean }): HitRow => hit;
+    return { previous: found.filter((hit) => hit.own).map(strip), onPatient: found.filter((hit) => !hit.own).map(strip) };
   }
 
   private async openOrGrowCase(

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CloudEvent, FiredRule, FraudCheckRequested, FraudVerdict } from '@ordo/contracts';
-import { EntityManager } from 'typeorm';
+import { FiredRule, FraudCheckRequested, FraudVerdict } from '@ordo/contracts';
 import { Assessment } from '../alerts/assess-prescription.usecase';
 import { FRAUD_CONFIG, FraudConfig } from '../config/fraud-config';
-import { RecordPresentation } from '../state/record-presentation.usecase';
+import { FraudFacts, daysAfter } from '../rules/fraud-facts';
+import { FraudRuleEngine, levelFor, scoreOf } from '../rules/fraud-rule-engine';
+import { CheckStanding, CheckStandingReader } from './check-standing.reader';
+import { RecentPresentations } from './recent-presentations';
 
 /** allow below the review threshold, review above it, deny while the prescription is on hold. */
 export function decide(assessment: Pick<Assessment, 'held' | 'score'>, config: Pick<FraudConfig, 'reviewThreshold'>): FraudVerdict['decision'] {
@@ -12,31 +14,106 @@ export function decide(assessment: Pick<Assessment, 'held' | 'score'>, config: P
   return 'allow';
 }
 
+export interface ProjectedVerdict {
+  decision: FraudVerdict['decision'];
+  score: number;
+  reasons: FiredRule[];
+  /** The check itself fires a rule taking the prescription over the interdiction threshold: recording it will place a hold. */
+  holdsOnRecord: boolean;
+}
+
 /**
- * Answers dispensing's pre-claim question from fraud's current state: the check is itself a
- * presentation at a pharmacy, so it feeds the windows and may fire rules (and a hold) before the
- * verdict is given.
+ * The verdict a check gets, from fraud's state as read in one query plus what this instance has
+ * answered but not yet recorded: the rules the check itself would fire (pharmacy shopping, late
+ * narcotic, attempt after cancel or expiry) are projected exactly as recording it will fire them,
+ * so a check that will place a hold is denied now. Pure: no I/O.
+ */
+export async function projectVerdict(
+  request: Pick<FraudCheckRequested, 'prescriptionId' | 'pharmacyFiness' | 'narcotic'>,
+  standing: CheckStanding,
+  recentPharmacies: Iterable<string>,
+  recentlyPresented: boolean,
+  at: Date,
+  engine: FraudRuleEngine,
+  config: FraudConfig,
+): Promise<ProjectedVerdict> {
+  const facts: FraudFacts = {
+    trigger: 'check',
+    prescriptionId: request.prescriptionId,
+    pharmacyFiness: request.pharmacyFiness,
+    narcotic: request.narcotic || undefined,
+  };
+  const rx = standing.prescription;
+  if (rx) {
+    facts.prescriberRpps = rx.prescriberRpps;
+    facts.narcotic = rx.narcotic;
+    facts.watchListed = rx.watchList.replace(/,/g, ', ');
+    facts.watchListCount = rx.watchList ? rx.watchList.split(',').length : 0;
+    if (rx.status === 'cancelled' || rx.status === 'expired') facts.presentedAfterEnd = rx.status;
+    if (!rx.firstPresentedAt && !recentlyPresented) facts.presentationDelayDays = daysAfter(rx.issuedAt, at);
+    const watched = rx.narcotic || rx.watchList !== '';
+    if (config.thresholds.shoppingScope === 'all' || watched) {
+      facts.patientPharmaciesInWindow = new Set([...standing.pharmacies, ...recentPharmacies, request.pharmacyFiness]).size;
+    }
+  }
+  const fired = await engine.evaluate(facts);
+  const onPrescription = [...standing.ownHits, ...fired];
+  const onPatient = standing.patientHits;
+  const prescriptionScore = scoreOf(onPrescription);
+  const patientScore = onPatient.length > 0 ? scoreOf([...onPrescription, ...onPatient]) : prescriptionScore;
+  const score = Math.max(prescriptionScore, patientScore);
+  const known = new Set(standing.ownHits.map((hit) => hit.code));
+  const holdsOnRecord = levelFor(score, config) === 'hold' && fired.some((rule) => !known.has(rule.code));
+  const reasons = distinctRules(patientScore > prescriptionScore ? [...onPrescription, ...onPatient] : onPrescription);
+  return { decision: decide({ held: standing.held || holdsOnRecord, score }, config), score, reasons, holdsOnRecord };
+}
+
+/** Each rule code once, at its highest weight, in the order first seen. */
+function distinctRules(hits: { code: string; weight: number; reason: string }[]): FiredRule[] {
+  const byCode = new Map<string, FiredRule>();
+  for (const hit of hits) {
+    const seen = byCode.get(hit.code);
+    if (!seen || hit.weight > seen.weight) byCode.set(hit.code, { code: hit.code, reason: hit.reason, weight: hit.weight });
+  }
+  return [...byCode.values()];
+}
+
+/**
+ * Answers dispensing's pre-claim question fast: one indexed query (on a pool of its own), the
+ * rules in memory, no transaction and no write. Recording the check as a presentation (windows,
+ * hits, case, hold) is done by the inbox consumer of the same topic, exactly once in effect.
  */
 @Injectable()
 export class AnswerFraudCheck {
   constructor(
     @Inject(FRAUD_CONFIG) private readonly config: FraudConfig,
-    private readonly recordPresentation: RecordPresentation,
+    private readonly engine: FraudRuleEngine,
+    private readonly standing: CheckStandingReader,
+    private readonly recent: RecentPresentations,
   ) {}
 
-  async execute(manager: EntityManager, request: FraudCheckRequested, event: CloudEvent): Promise<FraudVerdict> {
-    const assessment = await this.recordPresentation.execute(
-      manager,
-      { trigger: 'check', prescriptionId: request.prescriptionId, pharmacyFiness: request.pharmacyFiness, facts: { narcotic: request.narcotic || undefined } },
-      event,
+  async execute(request: FraudCheckRequested, at: Date): Promise<FraudVerdict> {
+    const standing = await this.standing.read(request.prescriptionId, request.patientPseudonym, at);
+    const rx = standing.prescription;
+    const patient = rx?.patientPseudonym ?? request.patientPseudonym;
+    const watchedOnly = this.config.thresholds.shoppingScope !== 'all';
+    const projected = await projectVerdict(
+      request,
+      standing,
+      this.recent.pharmaciesOf(patient, at, watchedOnly),
+      this.recent.presented(request.prescriptionId),
+      at,
+      this.engine,
+      this.config,
     );
-    const reasons: FiredRule[] = assessment.rules;
+    // Recording the check will count this visit; until it has, this instance remembers it.
+    if (rx) this.recent.remember(patient, request.prescriptionId, request.pharmacyFiness, rx.narcotic || rx.watchList !== '', at);
     return Object.assign(new FraudVerdict(), {
       checkId: request.checkId,
       prescriptionId: request.prescriptionId,
-      decision: decide(assessment, this.config),
-      score: assessment.score,
-      reasons,
+      decision: projected.decision,
+      score: projected.score,
+      reasons: projected.reasons,
     });
   }
 }

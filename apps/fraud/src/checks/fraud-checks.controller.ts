@@ -1,21 +1,22 @@
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { FraudCheckRequested } from '@ordo/contracts';
 import { EventContext, EventsController } from '@ordo/messaging';
-import { AnswerFraudCheck } from './answer-fraud-check.usecase';
-import { VerdictPublisher } from './verdict-publisher';
+import { RecordPresentation } from '../state/record-presentation.usecase';
 
+/**
+ * Records each check as a presentation at the asking pharmacy (windows, rules, case, hold), through
+ * the inbox, so exactly once in effect. The verdict itself was already sent by VerdictResponder.
+ */
 @EventsController()
 export class FraudChecksController {
-  constructor(
-    private readonly answerFraudCheck: AnswerFraudCheck,
-    private readonly verdicts: VerdictPublisher,
-  ) {}
+  constructor(private readonly recordPresentation: RecordPresentation) {}
 
   @EventPattern(FraudCheckRequested.type)
   async onCheckRequested(@Payload() request: FraudCheckRequested, @Ctx() { manager, event }: EventContext) {
-    const verdict = await this.answerFraudCheck.execute(manager, request, event);
-    // Sent before the inbox transaction commits: if it then fails, the retry answers again, and
-    // dispensing keeps the first answer for its checkId.
-    await this.verdicts.publish(verdict, event);
+    await this.recordPresentation.execute(
+      manager,
+      { trigger: 'check', prescriptionId: request.prescriptionId, pharmacyFiness: request.pharmacyFiness, facts: { narcotic: request.narcotic || undefined } },
+      event,
+    );
   }
 }

@@ -46,3 +46,23 @@ export function classifyLabel(label: string, lists: SubstanceLists): LineClassif
   const watched = found.filter((name) => !found.some((other) => other !== name && other.includes(name)));
   return { narcotic: lists.narcotics.some(has), watched };
 }
+
+/** What fraud needs of a prescribed line to classify it: the BDPM regulation when the event carries it, else the label. */
+export interface ClassifiableLine {
+  label: string;
+  regulation?: { narcotic: boolean; substances: string[] } | null;
+}
+
+/**
+ * Classifies a line from its BDPM regulation (narcotic flag, active substances against the
+ * watch-list) when the issued event carries it; falls back to reading the label (substance names
+ * and the brand names listed above) for events written before `regulation` existed.
+ */
+export function classifyLine(line: ClassifiableLine, lists: SubstanceLists): LineClassification & { source: 'regulation' | 'label' } {
+  const regulation = line.regulation;
+  if (regulation && Array.isArray(regulation.substances)) {
+    const fromSubstances = classifyLabel(regulation.substances.join(' ; '), { narcotics: [], watchList: lists.watchList });
+    return { narcotic: regulation.narcotic === true, watched: fromSubstances.watched, source: 'regulation' };
+  }
+  return { ...classifyLabel(line.label, lists), source: 'label' };
+}

@@ -2,14 +2,18 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { FRAUD_CONFIG, FraudConfig } from '../config/fraud-config';
 import { NarcoticPeriod } from '../rules/fraud-facts';
+import { WatchedPrescription } from './watched-prescription.entity';
 
 const PEER_MEDIAN_TTL_MS = 30_000;
+/** The registry changes by configuration (at start-up) or by an operator: a minute's staleness is fine. */
+const REGISTRY_TTL_MS = 60_000;
 const PEER_DAYS = 7;
 
 /** The windows the rules read, each one indexed query over fraud's own tables. */
 @Injectable()
 export class FraudStateRepository {
   private peerMedianCache?: { day: string; value: number; at: number };
+  private readonly registryCache = new Map<string, { status: 'known' | 'unknown' | 'deactivated'; at: number }>();
 
   constructor(@Inject(FRAUD_CONFIG) private readonly config: FraudConfig) {}
 
@@ -55,6 +59,42 @@ export class FraudStateRepository {
     return rows.map((row) => ({ prescriptionId: row.id, start: new Date(row.issued_at), end: new Date(row.narcotic_until) }));
   }
 
+  /**
+   * Remembers a new prescription, the patient's `prescribed` step and the prescriber's day count in
+   * one statement (one round trip instead of three); gives the day's total. A prescription already
+   * known (the same issued event under another id) is left as it is.
+   */
+  async recordIssued(manager: EntityManager, rx: WatchedPrescription): Promise<number> {
+    const [row] = await manager.query(
+      `WITH rx AS (
+         INSERT INTO watched_prescription
+           (id, prescriber_rpps, patient_pseudonym, issued_at, dispensings, refusals, status, secure, valid_until, lines,
+            narcotic, narcotic_until, watch_list, first_presented_at)
+         VALUES ($1, $2, $3, $4, 0, 0, 'issued', $5, $6, $7::jsonb, $8, $9, $10, NULL)
+         ON CONFLICT (id) DO NOTHING RETURNING id),
+       activity AS (
+         INSERT INTO patient_activity (patient_pseudonym, prescription_id, kind, prescriber_rpps, pharmacy_finess, watched, at)
+         VALUES ($3, $1, 'prescribed', $2, NULL, $11, $4))
+       INSERT INTO prescriber_day (prescriber_rpps, day, count) VALUES ($2, $12::date, 1)
+       ON CONFLICT (prescriber_rpps, day) DO UPDATE SET count = prescriber_day.count + 1 RETURNING count`,
+      [
+        rx.id,
+        rx.prescriberRpps,
+        rx.patientPseudonym,
+        rx.issuedAt,
+        rx.secure,
+        rx.validUntil,
+        JSON.stringify(rx.lines),
+        rx.narcotic,
+        rx.narcoticUntil,
+        rx.watchList,
+        rx.watched,
+        rx.issuedAt.toISOString().slice(0, 10),
+      ],
+    );
+    return row.count;
+  }
+
   /** Counts one more prescription for the prescriber on that day and gives the day's total. */
   async countPrescriberDay(manager: EntityManager, rpps: string, at: Date): Promise<number> {
     const [row] = await manager.query(
@@ -79,9 +119,14 @@ export class FraudStateRepository {
     return row.median;
   }
 
+  /** From the registry table, cached per prescriber for a minute: most events need no query for it. */
   async prescriberStatus(manager: EntityManager, rpps: string): Promise<'known' | 'unknown' | 'deactivated'> {
+    const cached = this.registryCache.get(rpps);
+    if (cached && Date.now() - cached.at < REGISTRY_TTL_MS) return cached.status;
     const [row]: { status: string }[] = await manager.query('SELECT status FROM prescriber_registry WHERE prescriber_rpps = $1', [rpps]);
-    if (row) return row.status === 'deactivated' ? 'deactivated' : 'known';
-    return this.config.prescriberRegistryMode === 'registry' ? 'unknown' : 'known';
+    const status = row ? (row.status === 'deactivated' ? 'deactivated' : 'known') : this.config.prescriberRegistryMode === 'registry' ? 'unknown' : 'known';
+    if (this.registryCache.size > 100_000) this.registryCache.clear();
+    this.registryCache.set(rpps, { status, at: Date.now() });
+    return status;
   }
 }

@@ -3,11 +3,10 @@ import { CloudEvent, PrescriptionIssued } from '@ordo/contracts';
 import { EntityManager } from 'typeorm';
 import { Assessment, AssessPrescription } from '../alerts/assess-prescription.usecase';
 import { FRAUD_CONFIG, FraudConfig } from '../config/fraud-config';
-import { classifyLabel } from '../config/medicine-lists';
+import { classifyLine } from '../config/medicine-lists';
 import { FraudFacts, largestOverlapDays } from '../rules/fraud-facts';
 import { FraudRuleEngine } from '../rules/fraud-rule-engine';
 import { FraudStateRepository } from './fraud-state.repository';
-import { PatientActivity } from './patient-activity.entity';
 import { WatchedLine, WatchedPrescription } from './watched-prescription.entity';
 
 /** Remembers a new prescription and runs the rules that read how and for whom it was written. */
@@ -23,7 +22,8 @@ export class RecordPrescriptionIssued {
   async execute(manager: EntityManager, issued: PrescriptionIssued, event: CloudEvent): Promise<Assessment> {
     const issuedAt = new Date(issued.issuedAt);
     const lines: WatchedLine[] = issued.lines.map((line) => {
-      const classification = classifyLabel(line.label, this.config);
+      // The BDPM's regulation block when prescribing sent it; the label only for older events.
+      const classification = classifyLine(line, this.config);
       return {
         lineNo: line.lineNo,
         label: line.label,
@@ -56,20 +56,12 @@ export class RecordPrescriptionIssued {
       watchList: watchList.join(','),
       firstPresentedAt: null,
     });
-    await this.state.lockPatient(manager, issued.patientPseudonym);
-    await manager.createQueryBuilder().insert().into(WatchedPrescription).values(prescription).orIgnore().execute();
-    await manager.insert(PatientActivity, {
-      patientPseudonym: issued.patientPseudonym,
-      prescriptionId: issued.prescriptionId,
-      kind: 'prescribed',
-      prescriberRpps: issued.prescriberRpps,
-      pharmacyFiness: null,
-      watched: prescription.watched,
-      at: issuedAt,
-    });
-
     const scopeAll = this.config.thresholds.shoppingScope === 'all';
-    const dailyCount = await this.state.countPrescriberDay(manager, issued.prescriberRpps, issuedAt);
+    // Only the patient-window reads below need the patient's lock: a prescription they do not read
+    // (nothing watched, watched-only scope) is recorded without waiting for it.
+    const readsPatientWindows = scopeAll || prescription.watched;
+    if (readsPatientWindows) await this.state.lockPatient(manager, issued.patientPseudonym);
+    const dailyCount = await this.state.recordIssued(manager, prescription);
     const peerMedian = await this.state.peerMedianPerDay(manager, issuedAt);
     const facts: FraudFacts = {
       trigger: 'issued',
@@ -88,7 +80,7 @@ export class RecordPrescriptionIssued {
       const others = await this.state.activeNarcoticPeriods(manager, issued.patientPseudonym, issued.prescriptionId, issuedAt);
       facts.narcoticOverlapDays = largestOverlapDays({ start: issuedAt, end: prescription.narcoticUntil! }, others);
     }
-    if (scopeAll || prescription.watched) {
+    if (readsPatientWindows) {
       facts.patientPrescribersInWindow = await this.state.distinctPrescribers(manager, issued.patientPseudonym, issuedAt, !scopeAll);
     }
     const fired = await this.engine.evaluate(facts);

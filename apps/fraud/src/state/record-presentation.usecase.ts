@@ -44,8 +44,10 @@ export class RecordPresentation {
       pharmacyFiness: presentation.pharmacyFiness,
       ...(presentation.facts ?? {}),
     };
+    const scopeAll = this.config.thresholds.shoppingScope === 'all';
     if (prescription) {
-      await this.state.lockPatient(manager, prescription.patientPseudonym);
+      // Only the patient-window read below needs the patient's lock.
+      if (scopeAll || prescription.watched) await this.state.lockPatient(manager, prescription.patientPseudonym);
       facts.prescriberRpps = prescription.prescriberRpps;
       facts.narcotic = prescription.narcotic;
       facts.watchListed = prescription.watchList.replace(/,/g, ', ');
@@ -76,7 +78,6 @@ export class RecordPresentation {
         watched: prescription.watched,
         at,
       });
-      const scopeAll = this.config.thresholds.shoppingScope === 'all';
       if (scopeAll || prescription.watched) {
         facts.patientPharmaciesInWindow = await this.state.distinctPharmacies(manager, prescription.patientPseudonym, at, !scopeAll);
       }
@@ -87,7 +88,6 @@ export class RecordPresentation {
       { prescriptionId: presentation.prescriptionId, patientPseudonym: prescription?.patientPseudonym ?? null },
       fired,
       event,
-      { standing: presentation.trigger === 'check' },
     );
   }
 }
