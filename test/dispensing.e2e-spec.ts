@@ -1,7 +1,7 @@
 import { Topics } from '@ordo/contracts';
 import { KeyRing, QrTokenSigner, generateSigningKey } from '@ordo/rx-id';
 import { OrdoSystem, eventually } from './support/ordo-system';
-import { finess, prescriptionRequest, rpps } from './support/fixtures';
+import { finess, freshPatientIns, prescriptionRequest, rpps } from './support/fixtures';
 import { claim, dispense } from './support/pharmacy';
 import { readTopic } from './support/topic-reader';
 import { pdfPagesAsPng } from './printing/poppler';
@@ -28,6 +28,7 @@ describe('dispensing: scan, claim, dispense, under races and forgeries', () => {
   });
 
   async function issued(body = prescriptionRequest()): Promise<{ id: string; displayId: string }> {
+    body.patient.ins = freshPatientIns();
     const response = await system.request('prescribing', 'POST', '/v1/prescriptions', { token: prescriber, body });
     expect(response.status).toBe(201);
     await eventually(async () => {
@@ -93,6 +94,7 @@ describe('dispensing: scan, claim, dispense, under races and forgeries', () => {
   });
 
   it('refuses forged, altered, truncated and random codes, and records each scan for fraud', async () => {
+    const startedAt = Date.now() - 1000;
     const { id } = await issued();
     const pdf = await fetch(`${system.url('prescribing')}/v1/prescriptions/${id}/pdf`, { headers: { authorization: `Bearer ${prescriber}` } });
     const genuine = (await scanQr((await pdfPagesAsPng(Buffer.from(await pdf.arrayBuffer()), 150))[0]))!;
@@ -119,13 +121,17 @@ describe('dispensing: scan, claim, dispense, under races and forgeries', () => {
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ verification: 'genuine', prescription: { id, status: 'ISSUED' } });
 
-    const scans = await readTopic(Topics.dispensing, (messages) =>
-      messages.filter((m) => m.event?.type === 'fr.ordo.dispensing.scanned.v1' && (m.event.data as { pharmacyFiness: string }).pharmacyFiness === pharmacies[0].finess).length >= 6
-      && messages.some((m) => m.key === id && (m.event?.data as { outcome?: string })?.outcome === 'genuine'),
-    );
-    const outcomes = scans
-      .filter((m) => m.event?.type === 'fr.ordo.dispensing.scanned.v1')
-      .map((m) => (m.event!.data as { outcome: string }).outcome);
+    const ours = (m: { event?: { type: string; time: string; data: unknown } }) =>
+      m.event?.type === 'fr.ordo.dispensing.scanned.v1' &&
+      (m.event.data as { pharmacyFiness: string }).pharmacyFiness === pharmacies[0].finess &&
+      Date.parse(m.event.time) >= startedAt;
+    const seenOutcomes = (messages: { event?: { type: string; time: string; data: unknown } }[]) =>
+      new Set(messages.filter(ours).map((m) => (m.event!.data as { outcome: string }).outcome));
+    const scans = await readTopic(Topics.dispensing, (messages) => {
+      const seen = seenOutcomes(messages);
+      return [...cases.map(([, , outcome]) => outcome), 'genuine'].every((outcome) => seen.has(outcome));
+    });
+    const outcomes = [...seenOutcomes(scans)];
     for (const [, , outcome] of cases) expect(outcomes).toContain(outcome);
 
     const alerts = await eventually(async () => {

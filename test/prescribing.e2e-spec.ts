@@ -274,4 +274,16 @@ describe('prescribing: French rules, idempotency, cancel, expiry, listing', () =
     });
     expect(await scanQr(Buffer.from(await png.arrayBuffer()))).toBe(token);
   });
+
+  it('documents its API with OpenAPI, the request schemas taken from the validation rules', async () => {
+    const spec = await system.request('prescribing', 'GET', '/docs-json');
+    expect(spec.status).toBe(200);
+    expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/v1/prescriptions', '/v1/prescriptions/{id}/pdf', '/v1/keys']));
+    const issue = spec.body.components.schemas.IssuePrescriptionDto;
+    expect(Object.keys(issue.properties)).toEqual(expect.arrayContaining(['prescriber', 'patient', 'lines', 'secure']));
+    expect(spec.body.components.schemas.PrescriptionLineDto.properties.quantity).toMatchObject({ minimum: 1 });
+    const page = await fetch(`${system.url('prescribing')}/docs`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('swagger');
+  });
 });

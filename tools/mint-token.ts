@@ -1,5 +1,5 @@
 // Prints a development bearer token signed with the services' development key, and nothing else
-// on stdout, so that `TOKEN=$(make token ROLE=prescriber RPPS=10003000000)` works.
+// on stdout, so that `TOKEN=$(make token ROLE=prescriber RPPS=10003000006)` works.
 import { devTokenSigner, isRole, mintToken, ROLES, type MintRequest } from '@ordo/auth';
 
 const USAGE = `usage: mint-token --role <${ROLES.join('|')}> [--rpps <11 digits>] [--finess <9 characters>]

@@ -51,6 +51,21 @@ export class FraudTraffic {
     return event;
   }
 
+  /** The same event again, byte for byte: what a redelivery looks like to a consumer. */
+  async resend(event: CloudEvent<object>, topic: string): Promise<void> {
+    await this.producer.send({ topic, messages: [{ key: event.subject ?? null, value: JSON.stringify(event) }] });
+  }
+
+  /** A check as dispensing sends it; the event, so a test can send it again. */
+  async checkEvent(prescriptionId: string, patient: string, pharmacy: string, narcotic = false): Promise<CloudEvent<FraudCheckRequested>> {
+    return this.emit(
+      FraudCheckRequested,
+      prescriptionId,
+      { checkId: randomUUID(), prescriptionId, pharmacyFiness: pharmacy, pharmacistRpps: rpps('2000000000'), patientPseudonym: patient, narcotic, typed: false },
+      '/ordo/dispensing',
+    );
+  }
+
   /** A new patient, known to fraud only by a pseudonym. */
   patient(): string {
     return randomBytes(32).toString('base64url');
@@ -64,6 +79,7 @@ export class FraudTraffic {
     quantity?: number;
     secure?: boolean;
     issuedAt?: Date;
+    regulation?: { narcotic: boolean; listI: boolean; listII: boolean; securePrescription: boolean; quantitiesInWords: boolean; substances: string[] };
   }) {
     const issuedAt = options.issuedAt ?? new Date();
     const validUntil = new Date(issuedAt.getTime() + 90 * 86_400_000);
@@ -84,6 +100,7 @@ export class FraudTraffic {
           unit: 'comprimé',
           durationDays: options.durationDays ?? 8,
           renewals: 0,
+          ...(options.regulation ? { regulation: options.regulation } : {}),
         },
       ],
     };

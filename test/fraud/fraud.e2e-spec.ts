@@ -219,6 +219,52 @@ describe('fraud: rules, verdicts, holds and cases', () => {
     expect(page.items[0].rules.find((rule: { code: string }) => rule.code === 'NARCOTIC_OVERLAP').reason).toMatch(/overlap by 10 days/);
   });
 
+  it('reads narcotics from the BDPM regulation of the lines, not from their labels', async () => {
+    const patient = traffic.patient();
+    const regulation = { narcotic: true, listI: false, listII: false, securePrescription: true, quantitiesInWords: true, substances: ['MORPHINE (SULFATE DE)'] };
+    // A label that names no narcotic: only the regulation block says it is one.
+    const issued = traffic.issuedData({ patient, label: 'ANTALGIQUE LP 30 mg, gélule', durationDays: 60, secure: false, regulation });
+    await traffic.emit(PrescriptionIssued, issued.prescriptionId, issued, '/ordo/prescribing');
+    const page = await alertsOf(`prescriptionId=${issued.prescriptionId}&level=hold`);
+    expect(page.items[0].ruleCodes.sort()).toEqual(['NARCOTIC_NOT_SECURE', 'NARCOTIC_TOO_LONG']);
+
+    // And a narcotic-sounding label whose regulation says otherwise fires nothing.
+    const plain = traffic.issuedData({
+      patient: traffic.patient(),
+      label: 'MORPHINE-FREE SIROP',
+      durationDays: 60,
+      regulation: { ...regulation, narcotic: false, securePrescription: false, substances: ['PARACÉTAMOL'] },
+    });
+    await traffic.emit(PrescriptionIssued, plain.prescriptionId, plain, '/ordo/prescribing');
+    await known(plain.prescriptionId);
+    const { rows } = await (await system.db('fraud')).query('SELECT narcotic FROM watched_prescription WHERE id = $1', [plain.prescriptionId]);
+    expect(rows[0].narcotic).toBe(false);
+  });
+
+  it('answers a redelivered check again but counts the visit once', async () => {
+    const patient = traffic.patient();
+    const issued = traffic.issuedData({ patient, label: 'ZOLPIDEM ARROW 10 mg, comprimé' });
+    await traffic.emit(PrescriptionIssued, issued.prescriptionId, issued, '/ordo/prescribing');
+    await known(issued.prescriptionId);
+    const check = await traffic.checkEvent(issued.prescriptionId, patient, finess('69000009'));
+    const first = await traffic.verdict(check.data.checkId);
+    expect(first.data.decision).toBe('allow');
+    await traffic.resend(check, Topics.fraudChecks);
+    const db = await system.db('fraud');
+    const visits = async () =>
+      (await db.query(`SELECT count(*)::int AS n FROM patient_activity WHERE prescription_id = $1 AND kind = 'presented'`, [issued.prescriptionId])).rows[0].n;
+    await eventually(async () => ((await visits()) === 1 ? true : undefined), 30000, 'the check to be recorded');
+    // The redelivery has been through the inbox consumer (it records checks in order per partition) once a later check is recorded.
+    const later = await traffic.checkEvent(issued.prescriptionId, patient, finess('69000009'));
+    await traffic.verdict(later.data.checkId);
+    await eventually(
+      async () => ((await db.query('SELECT 1 FROM inbox WHERE event_id = $1', [later.id])).rows.length ? true : undefined),
+      30000,
+      'the later check to be recorded',
+    );
+    expect(await visits()).toBe(2);
+  });
+
   it('refuses analysts bad input and other roles', async () => {
     const pharmacistToken = await system.token({ role: 'pharmacist', finess: pharmacyA, rpps: pharmacist });
     expect((await system.request('fraud', 'GET', '/v1/alerts', { token: pharmacistToken })).status).toBe(403);

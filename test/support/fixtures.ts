@@ -40,3 +40,12 @@ export function prescriptionRequest(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+let patientCounter = 0;
+
+/** A different patient each call, so tests do not add up to one patient's suspicious history. */
+export function freshPatientIns(): string {
+  patientCounter += 1;
+  const body = `1${String(process.pid % 100).padStart(2, '0')}${String(Date.now() % 1e6).padStart(6, '0')}${String(patientCounter).padStart(4, '0')}`;
+  return nir(body.slice(0, 13));
+}

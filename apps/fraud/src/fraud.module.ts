@@ -11,12 +11,8 @@ import { AuditController } from './audit/audit.controller';
 import { CloseCase } from './cases/close-case.usecase';
 import { LiftHold } from './cases/lift-hold.usecase';
 import { PlaceHoldOnAlert } from './cases/place-hold-on-alert.usecase';
-import { AnswerFraudCheck } from './checks/answer-fraud-check.usecase';
-import { CheckStandingReader } from './checks/check-standing.reader';
-import { RecentPresentations } from './checks/recent-presentations';
 import { VerdictResponder } from './checks/verdict-responder';
 import { FraudChecksController } from './checks/fraud-checks.controller';
-import { VerdictPublisher } from './checks/verdict-publisher';
 import { HoldPlacement } from './holds/hold-placement';
 import { HoldsController } from './holds/holds.controller';
 import { fraudRuleProviders } from './rules/rule-engine.provider';
@@ -46,10 +42,6 @@ import { RecordPresentation } from './state/record-presentation.usecase';
     RecordPrescriptionIssued,
     RecordPrescriptionEnded,
     RecordPresentation,
-    AnswerFraudCheck,
-    CheckStandingReader,
-    RecentPresentations,
-    VerdictPublisher,
     VerdictResponder,
     ListAlerts,
     PlaceHoldOnAlert,

@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AccessTokenRejected, AccessTokenVerifier, AuthModule, mintToken, resolveAuthSettings, VerificationKeysUnavailable, type TokenSigner } from './index';
 
-const RPPS = '10003000000';
+const RPPS = '10003000006';
 
 /** An identity provider's key set, served the way Pro Santé Connect serves its own. */
 async function serveKeySet(publicKey: KeyObject, kid: string): Promise<{ url: string; server: Server }> {

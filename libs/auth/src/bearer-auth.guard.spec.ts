@@ -49,7 +49,7 @@ class AlertsTestController {
   }
 }
 
-const RPPS = '10003000000';
+const RPPS = '10003000006';
 const FINESS = '750712184';
 
 describe('BearerAuthGuard', () => {
@@ -128,7 +128,7 @@ describe('BearerAuthGuard', () => {
   it('answers 401 to a token whose signature was tampered with', async () => {
     const token = await mintToken({ role: 'prescriber', rpps: RPPS }, signer);
     const [header, payload] = token.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), rpps: '19999999999' })).toString('base64url');
+    const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), rpps: '19999999998' })).toString('base64url');
     const response = await get('/prescriptions', `${header}.${forgedPayload}.${token.split('.')[2]}`);
     expect(response.statusCode).toBe(401);
     expect(response.json().message).toBe('token signature is invalid');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessTokenVerifier, AuthConfigurationInvalid, devTokenSigner, mintToken, MintRequestInvalid, resolveAuthSettings } from './index';
 
-const RPPS = '10003000000';
+const RPPS = '10003000006';
 const FINESS = '750712184';
 
 const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());

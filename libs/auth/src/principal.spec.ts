@@ -1,6 +1,6 @@
 import { principalFromClaims } from './principal';
 
-const RPPS = '10003000000';
+const RPPS = '10003000006';
 
 describe('principalFromClaims', () => {
   it('reads subject, roles, rpps, finess and name', () => {
@@ -30,7 +30,7 @@ describe('principalFromClaims', () => {
     [{ sub: 's', roles: 'ops' }, 'roles claim must be an array of strings'],
     [{ sub: 's', roles: ['ops', 7] }, 'roles claim must be an array of strings'],
     [{ sub: 's', roles: ['prescriber'] }, 'prescriber token requires an rpps claim'],
-    [{ sub: 's', roles: ['prescriber'], rpps: 10003000000 }, 'rpps claim must be a string'],
+    [{ sub: 's', roles: ['prescriber'], rpps: 10003000006 }, 'rpps claim must be a string'],
     [{ sub: 's', roles: ['prescriber'], rpps: '1000300000' }, 'rpps claim must be 11 digits'],
     [{ sub: 's', roles: ['pharmacist'], rpps: RPPS }, 'pharmacist token requires a finess claim'],
     [{ sub: 's', roles: ['pharmacist'], finess: '750712184' }, 'pharmacist token requires an rpps claim'],

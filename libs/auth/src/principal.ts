@@ -1,3 +1,4 @@
+import { isRpps } from '@ordo/identifiers';
 import { isRole, type Role } from './roles';
 
 /** The authenticated caller, as the handlers see it. */
@@ -33,6 +34,10 @@ export function principalFromClaims(claims: Readonly<Record<string, unknown>>): 
 
   if (rpps !== undefined && !RPPS_FORMAT.test(rpps)) {
     throw new PrincipalClaimsInvalid('rpps claim must be 11 digits');
+  }
+  // The RPPS is what a prescription is signed in the name of: a mistyped one (bad Luhn key) is refused.
+  if (rpps !== undefined && !isRpps(rpps)) {
+    throw new PrincipalClaimsInvalid('rpps claim has a wrong check digit (Luhn)');
   }
   if (finess !== undefined && !FINESS_FORMAT.test(finess)) {
     throw new PrincipalClaimsInvalid('finess claim must be 9 characters (digits, or 2A/2B then 7 digits)');

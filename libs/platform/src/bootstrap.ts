@@ -6,6 +6,7 @@ import { KafkaEventServer, createKafka, ensureTopics, messagingConfigFromEnv } f
 import { PinoNestLogger, collectProcessMetrics, createLogger, metrics } from '@ordo/observability';
 import { DataSource } from 'typeorm';
 import { HttpErrorFilter } from './http-error.filter';
+import { setUpOpenApi } from './openapi';
 import { TraceInterceptor } from './trace.interceptor';
 import { createValidationPipe } from './validation';
 
@@ -52,6 +53,8 @@ export async function createService(definition: ServiceDefinition): Promise<Nest
     );
     done();
   });
+
+  setUpOpenApi(app, definition.service);
 
   if (definition.consumes.length > 0) {
     const config = messagingConfigFromEnv(definition.service);

@@ -1,7 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { FiredRule, FraudCheckRequested, FraudVerdict } from '@ordo/contracts';
 import { Assessment } from '../alerts/assess-prescription.usecase';
-import { FRAUD_CONFIG, FraudConfig } from '../config/fraud-config';
+import { FraudConfig } from '../config/fraud-config';
 import { FraudFacts, daysAfter } from '../rules/fraud-facts';
 import { FraudRuleEngine, levelFor, scoreOf } from '../rules/fraud-rule-engine';
 import { CheckStanding, CheckStandingReader } from './check-standing.reader';
@@ -80,13 +79,12 @@ function distinctRules(hits: { code: string; weight: number; reason: string }[])
 
 /**
  * Answers dispensing's pre-claim question fast: one indexed query (on a pool of its own), the
- * rules in memory, no transaction and no write. Recording the check as a presentation (windows,
+ * rules in memory, no transaction and no write. Runs in the verdict worker thread. Recording the check as a presentation (windows,
  * hits, case, hold) is done by the inbox consumer of the same topic, exactly once in effect.
  */
-@Injectable()
 export class AnswerFraudCheck {
   constructor(
-    @Inject(FRAUD_CONFIG) private readonly config: FraudConfig,
+    private readonly config: FraudConfig,
     private readonly engine: FraudRuleEngine,
     private readonly standing: CheckStandingReader,
     private readonly recent: RecentPresentations,

@@ -1,8 +1,5 @@
-import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { Pool } from 'pg';
-import { DataSource } from 'typeorm';
-import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { FRAUD_CONFIG, FraudConfig } from '../config/fraud-config';
+import { FraudConfig } from '../config/fraud-config';
 import { WatchedStatus } from '../state/watched-prescription.entity';
 
 export interface StandingHit {
@@ -49,25 +46,20 @@ interface StandingRow {
  * fraud_hold's active index, rule_hit by prescription and by patient and time, patient_activity by
  * patient and time), on a small pool of its own so verdicts never queue behind event transactions.
  */
-@Injectable()
-export class CheckStandingReader implements BeforeApplicationShutdown {
+export class CheckStandingReader {
   private readonly pool: Pool;
 
   constructor(
-    dataSource: DataSource,
-    @Inject(FRAUD_CONFIG) private readonly config: FraudConfig,
+    databaseUrl: string,
+    private readonly config: FraudConfig,
+    poolSize = Number(process.env.FRAUD_CHECK_POOL_SIZE ?? 4),
   ) {
-    const url = ((dataSource.driver as PostgresDriver).options as { url?: string }).url;
-    this.pool = new Pool({
-      connectionString: url,
-      max: Number(process.env.FRAUD_CHECK_POOL_SIZE ?? 4),
-      application_name: 'ordo-fraud-verdicts',
-    });
+    this.pool = new Pool({ connectionString: databaseUrl, max: poolSize, application_name: 'ordo-fraud-verdicts' });
     // An idle connection dropped by the server must not take the process down; the next query reconnects.
     this.pool.on('error', () => undefined);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  async end(): Promise<void> {
     await this.pool.end();
   }
 

@@ -1,5 +1,3 @@
-import { Injectable } from '@nestjs/common';
-
 const KEEP_MS = 10 * 60_000;
 const MAX_PATIENTS = 200_000;
 
@@ -15,7 +13,6 @@ interface Visit {
  * yet: a second check right after the first must count the first one's pharmacy. Bounded: ten
  * minutes per visit, at most MAX_PATIENTS patients (oldest forgotten first).
  */
-@Injectable()
 export class RecentPresentations {
   private readonly byPatient = new Map<string, Visit[]>();
   private readonly presentedRx = new Map<string, number>();

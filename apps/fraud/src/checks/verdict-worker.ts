@@ -1,0 +1,121 @@
+// The verdict fast path, on a thread of its own: its event loop never waits behind the main
+// thread's event transactions (TypeORM, rules, outbox), which on a busy process would add their
+// CPU time to every verdict. It reads fraud's database on a pool of its own and writes nothing.
+import { CloudEvent, FraudCheckRequested, Topics, decodeEventData, parseCloudEvent } from '@ordo/contracts';
+import { createKafka, messagingConfigFromEnv } from '@ordo/messaging';
+import { EachBatchPayload } from 'kafkajs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { fraudConfigFromEnv } from '../config/fraud-config';
+import { FraudRuleEngine } from '../rules/fraud-rule-engine';
+import { AnswerFraudCheck } from './answer-fraud-check.usecase';
+import { CheckStandingReader } from './check-standing.reader';
+import { RecentPresentations } from './recent-presentations';
+import { VerdictPublisher } from './verdict-publisher';
+
+export interface VerdictWorkerData {
+  databaseUrl: string;
+  groupId: string;
+}
+
+/** How many checks of one fetched batch are answered at once. */
+const BATCH_CONCURRENCY = 16;
+/** A check older than this is no longer awaited (dispensing's timeout is far shorter): skipped. */
+const MAX_AGE_MS = Number(process.env.FRAUD_CHECK_MAX_AGE_MS ?? 30_000);
+
+/** FRAUD_VERDICT_STATS_MS: every so often, log how long verdicts took inside fraud and how late Kafka delivered the checks. */
+const STATS_MS = Number(process.env.FRAUD_VERDICT_STATS_MS ?? 0);
+const computeMs: number[] = [];
+const deliveryMs: number[] = [];
+
+const say = (level: 'log' | 'warn' | 'error', message: string) => parentPort?.postMessage({ kind: 'log', level, message });
+
+async function run(data: VerdictWorkerData): Promise<void> {
+  const config = fraudConfigFromEnv();
+  const messaging = messagingConfigFromEnv('fraud');
+  const kafka = createKafka({ ...messaging, clientId: `${messaging.clientId}-verdicts` });
+  const reader = new CheckStandingReader(data.databaseUrl, config);
+  const answer = new AnswerFraudCheck(config, new FraudRuleEngine(config), reader, new RecentPresentations());
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const verdicts = new VerdictPublisher(producer);
+  const consumer = kafka.consumer({
+    groupId: data.groupId,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 50,
+    sessionTimeout: messaging.sessionTimeoutMs,
+    heartbeatInterval: Math.max(1000, Math.floor(messaging.sessionTimeoutMs / 10)),
+  });
+  await consumer.connect();
+  // From the beginning for a new group (old checks are skipped by age), so none sent while it joins is lost.
+  await consumer.subscribe({ topic: Topics.fraudChecks, fromBeginning: true });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+
+  async function answerOne(value: Buffer | null): Promise<void> {
+    let event: CloudEvent;
+    let request: FraudCheckRequested;
+    try {
+      event = parseCloudEvent(value);
+      if (event.type !== FraudCheckRequested.type) return;
+      request = decodeEventData(FraudCheckRequested, event.data);
+    } catch (error) {
+      // The inbox consumer dead-letters it; nobody awaits an answer to a malformed question.
+      say('warn', `unreadable fraud check skipped: ${(error as Error).message}`);
+      return;
+    }
+    const sent = new Date(event.time);
+    const at = Number.isFinite(sent.getTime()) ? sent : new Date();
+    if (Date.now() - at.getTime() > MAX_AGE_MS) return;
+    const received = performance.now();
+    if (STATS_MS) deliveryMs.push(Date.now() - at.getTime());
+    try {
+      await verdicts.publish(await answer.execute(request, at), event);
+      if (STATS_MS) computeMs.push(performance.now() - received);
+    } catch (error) {
+      // No verdict: dispensing applies its timeout policy (narcotics fail closed), and records it.
+      say('warn', `check ${request.checkId} not answered: ${(error as Error).message}`);
+    }
+  }
+
+  await consumer.run({
+    partitionsConsumedConcurrently: messaging.partitions,
+    eachBatchAutoResolve: true,
+    eachBatch: async ({ batch, heartbeat, isRunning }: EachBatchPayload) => {
+      for (let start = 0; start < batch.messages.length && isRunning(); start += BATCH_CONCURRENCY) {
+        await Promise.all(batch.messages.slice(start, start + BATCH_CONCURRENCY).map((message) => answerOne(message.value)));
+        await heartbeat();
+      }
+    },
+  });
+  await Promise.race([joined, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+  parentPort?.postMessage({ kind: 'ready' });
+  if (STATS_MS) {
+    setInterval(() => {
+      if (computeMs.length === 0) return;
+      const q = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)].toFixed(1);
+      say(
+        'warn',
+        `verdict stats: ${computeMs.length} answered; in fraud (received → verdict sent) p50 ${q(computeMs, 50)} ms p99 ${q(computeMs, 99)} ms; ` +
+          `check event time → received p50 ${q(deliveryMs, 50)} ms p99 ${q(deliveryMs, 99)} ms`,
+      );
+      computeMs.length = 0;
+      deliveryMs.length = 0;
+    }, STATS_MS).unref();
+  }
+
+  parentPort?.on('message', (message: { kind: string }) => {
+    if (message.kind !== 'stop') return;
+    void (async () => {
+      await consumer.disconnect().catch(() => undefined);
+      await producer.disconnect().catch(() => undefined);
+      await reader.end().catch(() => undefined);
+      parentPort?.postMessage({ kind: 'stopped' });
+    })();
+  });
+}
+
+if (parentPort) {
+  run(workerData as VerdictWorkerData).catch((error) => {
+    say('error', `verdict worker failed: ${(error as Error).stack ?? error}`);
+    process.exit(1);
+  });
+}

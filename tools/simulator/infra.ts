@@ -1,0 +1,111 @@
+// The simulator's own infrastructure, made the way the tests and benchmarks make theirs: a fresh
+// Kafka broker on its own port, PostgreSQL (local or embedded), `ordo_sim_*` databases dropped and
+// re-created (migrations, BDPM import, topics), and the four services as processes on 18101–18104.
+// Everything started is stopped by `stopAll`, on Ctrl-C and on failure too.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { startKafka, stopKafka } from '../local/kafka';
+import { ensurePostgres } from '../local/postgres';
+import { SERVICES, ServiceName, ServiceProcess, spawnService, stopService, waitUntilReady } from '../local/services';
+import { setUpInfrastructure } from '../local/setup';
+
+export const SIM_KAFKA_PORT = Number(process.env.SIM_KAFKA_PORT ?? 59392);
+export const SIM_DATABASE_PREFIX = process.env.SIM_DATABASE_PREFIX ?? 'ordo_sim';
+export const SIM_PORTS: Record<ServiceName, number> = { prescribing: 18101, dispensing: 18102, fraud: 18103, ops: 18104 };
+
+type Log = (line: string) => void;
+const stoppers: { what: string; stop: () => Promise<void> | void }[] = [];
+let stopping: Promise<void> | undefined;
+
+export function stopAll(log: Log): Promise<void> {
+  stopping ??= (async () => {
+    while (stoppers.length > 0) {
+      const { what, stop } = stoppers.pop()!;
+      log(`stopping ${what}`);
+      try {
+        await stop();
+      } catch (error) {
+        log(`  could not stop ${what}: ${(error as Error).message}`);
+      }
+    }
+  })();
+  return stopping;
+}
+
+export function stopAllOnSignals(log: Log): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping everything the simulator started`);
+      void stopAll(log).finally(() => process.exit(130));
+    });
+  }
+}
+
+export interface SimInfra {
+  brokers: string;
+  databaseUrl: string;
+  env: NodeJS.ProcessEnv;
+  url(service: ServiceName): string;
+  fraudDb(): Promise<Client>;
+}
+
+export async function startInfrastructure(root: string, log: Log, serviceEnv: NodeJS.ProcessEnv = {}): Promise<SimInfra> {
+  const dataDir = join(root, '.local', `kafka-sim-${SIM_KAFKA_PORT}`);
+  stopKafka(root, { port: SIM_KAFKA_PORT, dataDir });
+  rmSync(dataDir, { recursive: true, force: true });
+  log(`starting Kafka on 127.0.0.1:${SIM_KAFKA_PORT}`);
+  stoppers.push({ what: `Kafka on port ${SIM_KAFKA_PORT}`, stop: () => stopKafka(root, { port: SIM_KAFKA_PORT, dataDir }) });
+  const brokers = startKafka(root, { port: SIM_KAFKA_PORT, dataDir });
+
+  const postgres = await ensurePostgres(root, log);
+  if (postgres.embedded) stoppers.push({ what: 'embedded PostgreSQL', stop: () => postgres.stop() });
+  const admin = new Client({ connectionString: postgres.url });
+  await admin.connect();
+  for (const service of SERVICES) await admin.query(`DROP DATABASE IF EXISTS ${SIM_DATABASE_PREFIX}_${service} WITH (FORCE)`);
+  await admin.end();
+
+  const env: NodeJS.ProcessEnv = {
+    DATABASE_URL: postgres.url,
+    KAFKA_BROKERS: brokers,
+    AUTH_DEV_KEY_FILE: join(root, '.local', 'sim-auth-key.json'),
+    QR_KEYS_URL: `http://127.0.0.1:${SIM_PORTS.prescribing}/v1/keys`,
+    KAFKA_SESSION_TIMEOUT_MS: '8000',
+    OUTBOX_POLL_INTERVAL_MS: '500',
+    LOG_LEVEL: 'warn',
+    ...serviceEnv,
+  };
+  await setUpInfrastructure({ ...process.env, ...env }, (line) => log(`  ${line}`), SIM_DATABASE_PREFIX);
+
+  // Prescribing first: dispensing reads its QR keys at start.
+  for (const group of [['prescribing'], ['dispensing', 'fraud', 'ops']] as ServiceName[][]) {
+    await Promise.all(
+      group.map(async (name) => {
+        const service: ServiceProcess = spawnService(root, name, SIM_PORTS[name], { ...env, DATABASE_NAME: `${SIM_DATABASE_PREFIX}_${name}` }, (line) => {
+          if (/"level":(50|60)|"level":"(error|fatal)"/.test(line) || !line.startsWith('{')) log(`  [${name}] ${line.slice(0, 300)}`);
+        });
+        stoppers.push({ what: `${name} (pid ${service.child.pid})`, stop: () => stopService(service) });
+        await waitUntilReady(service, 120000);
+        log(`${name} ready at ${service.url}`);
+      }),
+    );
+  }
+  let fraudClient: Client | undefined;
+  return {
+    brokers,
+    databaseUrl: postgres.url,
+    env,
+    url: (service) => `http://127.0.0.1:${SIM_PORTS[service]}`,
+    fraudDb: async () => {
+      if (!fraudClient) {
+        const url = new URL(postgres.url);
+        url.pathname = `/${SIM_DATABASE_PREFIX}_fraud`;
+        fraudClient = new Client({ connectionString: url.toString() });
+        await fraudClient.connect();
+        const opened = fraudClient;
+        stoppers.push({ what: 'fraud database connection', stop: () => opened.end() });
+      }
+      return fraudClient;
+    },
+  };
+}
