@@ -6,6 +6,9 @@ import { principalFromClaims, PrincipalClaimsInvalid, type Principal } from './p
 /** Clocks of the identity provider and of our hosts drift; half a minute is the usual allowance. */
 export const CLOCK_TOLERANCE_SECONDS = 30;
 
+const VERIFIED_CACHE_SECONDS = 60;
+const VERIFIED_CACHE_SIZE = 10_000;
+
 // What an identity provider may sign with. Symmetric algorithms are left out on purpose: with
 // them, anyone holding the verification key could mint tokens.
 const IDENTITY_PROVIDER_ALGORITHMS = ['EdDSA', 'Ed25519', 'ES256', 'ES384', 'RS256', 'PS256'];
@@ -55,19 +58,38 @@ export class AccessTokenVerifier {
     }
   }
 
+  /**
+   * A software client sends the same token with every request for its lifetime; checking its
+   * Ed25519 signature each time costs more CPU than the rest of a typical request. A verified
+   * token is remembered (at most VERIFIED_CACHE_SECONDS, never past its exp).
+   */
+  private readonly verified = new Map<string, { principal: Principal; until: number }>();
+
   async verify(token: string): Promise<Principal> {
+    const cached = this.verified.get(token);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    if (cached) this.verified.delete(token);
+    return this.verifyNow(token);
+  }
+
+  private async verifyNow(token: string): Promise<Principal> {
     let claims: JWTPayload;
     try {
       claims = await this.verifySignedClaims(token);
     } catch (error) {
       throw this.explain(error);
     }
+    let principal: Principal;
     try {
-      return principalFromClaims(claims);
+      principal = principalFromClaims(claims);
     } catch (error) {
       if (error instanceof PrincipalClaimsInvalid) throw new AccessTokenRejected(error.message);
       throw error;
     }
+    const until = Math.min(Date.now() + VERIFIED_CACHE_SECONDS * 1000, (claims.exp ?? 0) * 1000);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, { principal, until });
+    return principal;
   }
 
   private explain(error: unknown): Error {
