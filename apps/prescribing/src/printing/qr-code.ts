@@ -28,8 +28,18 @@ export interface QrRun {
   length: number;
 }
 
+/**
+ * The token is base64url text, which QR encodes in byte mode whatever the optimiser decides, and
+ * every mask is decodable: giving both skips the segment search and the mask scoring, which were
+ * most of the cost of a printed ordonnance.
+ */
+const FIXED_MASK = 0;
+
 export function qrMatrix(token: string): QrMatrix {
-  const { modules } = create(token, { errorCorrectionLevel: QR_ERROR_CORRECTION });
+  const { modules } = create([{ data: Buffer.from(token, 'latin1'), mode: 'byte' }], {
+    errorCorrectionLevel: QR_ERROR_CORRECTION,
+    maskPattern: FIXED_MASK,
+  });
   return { size: modules.size, isDark: (row, column) => Boolean(modules.get(row, column)) };
 }
 
