@@ -1,0 +1,40 @@
+// Preloaded into a service the benchmark starts (NODE_OPTIONS=--require …/profile-hook.js), so that
+// its CPU can be profiled over exactly the load window without touching the service's code:
+// the first SIGWINCH starts the V8 sampling profiler, the next one writes the profile (a .cpuprofile
+// that Chrome DevTools opens too) to the path written in the file BENCH_CPU_PROFILE_CONTROL.
+// Does nothing without that variable.
+// SIGWINCH because its default is to be ignored and Nest's enableShutdownHooks() does not treat it
+// as a shutdown signal (it does SIGUSR2); SIGUSR1 would open Node's debugger.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+
+const control = process.env.BENCH_CPU_PROFILE_CONTROL;
+if (control) {
+  // Connected on first use only, so that the measured runs before it have no inspector attached.
+  let session: Session | undefined;
+  let running = false;
+  process.on('SIGWINCH', () => {
+    if (!running) {
+      running = true;
+      if (!session) {
+        session = new Session();
+        session.connect();
+        session.post('Profiler.enable');
+        session.post('Profiler.setSamplingInterval', { interval: Number(process.env.BENCH_CPU_PROFILE_INTERVAL_US ?? 500) });
+      }
+      session.post('Profiler.start');
+      return;
+    }
+    running = false;
+    const file = readFileSync(control, 'utf8').trim();
+    session!.post('Profiler.stop', (error, result) => {
+      if (error) {
+        writeFileSync(`${file}.error`, String(error));
+        return;
+      }
+      writeFileSync(`${file}.tmp`, JSON.stringify(result.profile));
+      // Renamed into place so the benchmark never reads half a file.
+      renameSync(`${file}.tmp`, file);
+    });
+  });
+}
