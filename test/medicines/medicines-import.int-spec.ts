@@ -174,7 +174,7 @@ describe('BDPM import into PostgreSQL', () => {
       const printed = log.mock.calls.map(([text]) => String(text)).join('');
       expect(printed).toMatch(/medicine_presentation\s+20,875/);
       expect(printed).toContain('no unreadable rows');
-      await expect(runMedicinesImport(join(BDPM_FOLDER, 'missing'), databaseUrl(database))).rejects.toThrow(/cannot read CIS_\w+\.txt/);
+      await expect(runMedicinesImport(join(BDPM_FOLDER, 'missing'), databaseUrl(database))).rejects.toThrow(/cannot read CIS_bdpm\.txt/);
       expect(process.exitCode).toBe(1);
     } finally {
       process.exitCode = 0;

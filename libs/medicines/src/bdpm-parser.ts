@@ -205,19 +205,17 @@ export interface BdpmData {
  * readline stream.
  */
 export async function readBdpmFolder(folder: string): Promise<BdpmData> {
-  const load = async (name: string) => {
-    try {
-      return await readFile(join(folder, name));
-    } catch (error) {
-      throw new Error(`cannot read ${name} in ${folder}: ${(error as Error).message}`);
-    }
-  };
-  const [medicineBytes, presentationBytes, conditionBytes, compositionBytes] = await Promise.all([
-    load(BDPM_FILES.medicines),
-    load(BDPM_FILES.presentations),
-    load(BDPM_FILES.conditions),
-    load(BDPM_FILES.compositions),
-  ]);
+  const names = [BDPM_FILES.medicines, BDPM_FILES.presentations, BDPM_FILES.conditions, BDPM_FILES.compositions];
+  const reads = await Promise.allSettled(names.map((name) => readFile(join(folder, name))));
+  // The first unreadable file in the files' own order, whichever read failed first.
+  const failed = reads.findIndex((read) => read.status === 'rejected');
+  if (failed >= 0) {
+    const reason = (reads[failed] as PromiseRejectedResult).reason as Error;
+    throw new Error(`cannot read ${names[failed]} in ${folder}: ${reason.message}`);
+  }
+  const [medicineBytes, presentationBytes, conditionBytes, compositionBytes] = reads.map(
+    (read) => (read as PromiseFulfilledResult<Buffer>).value,
+  );
   const medicines = parseMedicines(medicineBytes);
   const presentations = parsePresentations(presentationBytes);
   const conditions = parseConditions(conditionBytes);
