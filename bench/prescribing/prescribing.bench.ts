@@ -5,7 +5,9 @@
 // stops them at the end, on failure and on Ctrl-C. Results: bench/results/prescribing-<date>.md.
 //
 // Settings (environment): BENCH_DURATION (15 s per load window), BENCH_WARMUP (3 s),
-// BENCH_PROFILE=0 to skip the profiling pass, BENCH_PDF_COUNT (300).
+// BENCH_PROFILE=0 to skip the profiling pass, BENCH_PDF_COUNT (300), BENCH_QUIET_WAIT (60 s: longest
+// wait before each window for other people's work on the shared machine to calm down; 0: never wait),
+// BENCH_PROFILE_FRAMES=1 to print the 60 hottest stacks' frames too.
 import { AccessTokenVerifier, devTokenSigner, mintToken, resolveAuthSettings } from '@ordo/auth';
 import { PatientIdentity, PrescribedLine, patientKeysFromEnv } from '@ordo/contracts';
 import { urlForDatabase } from '@ordo/database';
@@ -104,6 +106,7 @@ interface Report {
   rawPg?: TxLoadResult;
   rawPgNotify?: TxLoadResult;
   rawPgOneStatement?: TxLoadResult;
+  rawPgOneStatementNotify?: TxLoadResult;
   issueAtRate?: HttpLoadResult & { rate: number };
   bare?: HttpLoadResult;
   issue?: HttpLoadResult;
@@ -456,6 +459,7 @@ async function main(): Promise<void> {
       { key: 'rawPg', title: 'raw pg', notify: false, oneStatement: false },
       { key: 'rawPgNotify', title: 'raw pg + NOTIFY trigger', notify: true, oneStatement: false },
       { key: 'rawPgOneStatement', title: 'raw pg, one statement (CTE), no NOTIFY', notify: false, oneStatement: true },
+      { key: 'rawPgOneStatementNotify', title: 'raw pg, one statement (CTE) + NOTIFY trigger', notify: true, oneStatement: true },
     ] as const;
     for (const variant of variants) {
       await setScratchNotify(db, variant.notify);
@@ -857,6 +861,16 @@ function resultsTable(): string {
       '',
     );
   }
+  if (r.rawPgOneStatement && r.rawPgOneStatementNotify) {
+    add(
+      'What the NOTIFY trigger costs a one-statement write',
+      `raw \`pg\`, one statement + NOTIFY: ${fmt(r.rawPgOneStatementNotify.perSecond)} tx/s, ${latencyText(r.rawPgOneStatementNotify.latency)}`,
+      'raw `pg`, one statement, no NOTIFY',
+      `${fmt(r.rawPgOneStatement.perSecond)} tx/s`,
+      ratio(r.rawPgOneStatementNotify.perSecond, r.rawPgOneStatement.perSecond),
+      '',
+    );
+  }
   if (r.issueAtRate) {
     add(
       `Issue at a fixed ${r.issueAtRate.rate} req/s (open loop, ~70 % of the closed-loop figure), 10 s`,
@@ -1012,7 +1026,7 @@ function markdown(): string {
   return [
     `## Run of ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC`,
     '',
-    `Command: \`cd /work/main && npm run bench:prescribing\` (BENCH_DURATION=${CONFIG.seconds}, BENCH_WARMUP=${CONFIG.warmup}); ${today}.`,
+    `Command: \`cd /work/main && npm run bench:prescribing\` (BENCH_DURATION=${CONFIG.seconds}, BENCH_WARMUP=${CONFIG.warmup}, BENCH_QUIET_WAIT=${CONFIG.quietWait}); ${today}.`,
     '',
     m
       ? `Machine: ${m.cores} cores (\`nproc\`), ${m.cpuModel}, ${fmt(m.memoryGiB, 1)} GiB; Node ${m.node}; PostgreSQL ${m.postgres} (${m.postgresSettings}); ` +

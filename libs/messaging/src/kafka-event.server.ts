@@ -10,9 +10,9 @@ import {
   parseCloudEvent,
 } from '@ordo/contracts';
 import { metrics, runWithTrace } from '@ordo/observability';
-import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { DeadLetterReason, sendToDeadLetters } from './dead-letters';
 import { EventContext } from './event-context';
 import { isInfrastructureError } from './transient-errors';
@@ -95,74 +95,14 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       autoCommit: true,
       autoCommitInterval: 500,
       partitionsConsumedConcurrently: 3,
-      // Offsets are resolved by hand, each only after the transaction holding its effect committed.
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.handleBatch(payload),
+      // kafkajs marks an offset for commit only when this returns, i.e. after our transaction committed.
+      eachMessage: (payload) => this.handleMessage(payload),
     });
     this.logger.log(`consuming ${topics.join(', ')} as group ${groupId}`);
   }
 
-  /**
-   * Applies a partition's batch in as few transactions as possible: one transaction, one savepoint
-   * per event, one commit (the commit's fsync is what a transaction per event pays for). At the
-   * first event that fails or cannot be decoded the transaction commits what came before, that
-   * event goes the careful way (tries, then dead letter), and the rest follows in order.
-   */
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const pending = [...batch.messages];
-    while (pending.length > 0 && isRunning() && !isStale()) {
-      const applied = await this.applyRun(batch.topic, batch.partition, pending);
-      for (const message of pending.splice(0, applied)) resolveOffset(message.offset);
-      await heartbeat();
-      const next = pending.shift();
-      if (!next) break;
-      await this.handleMessage(batch.topic, batch.partition, next);
-      resolveOffset(next.offset);
-      await heartbeat();
-    }
-  }
-
-  /** How many leading messages were applied (or had nothing to apply) in one committed transaction. */
-  private async applyRun(topic: string, partition: number, messages: KafkaMessage[]): Promise<number> {
-    const outcomes: { type: string; outcome: Outcome; seconds: number }[] = [];
-    const count = await this.options.dataSource.transaction(async (batchManager) => {
-      let done = 0;
-      for (const message of messages) {
-        let event: CloudEvent;
-        try {
-          event = this.decode(message.value);
-        } catch {
-          break; // dead-lettered on the careful path
-        }
-        const handler = this.getHandlerByPattern(event.type);
-        const started = process.hrtime.bigint();
-        if (handler) {
-          try {
-            const outcome = await runWithTrace({ correlationId: event.correlationid, causationId: event.id }, () =>
-              batchManager.transaction((manager) =>
-                this.applyOnce(event, { topic, partition, offset: message.offset }, handler, manager),
-              ),
-            );
-            outcomes.push({ type: event.type, outcome, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
-          } catch (error) {
-            if (isInfrastructureError(error)) throw error;
-            break; // rolled back to its savepoint; retried on the careful path
-          }
-        } else {
-          outcomes.push({ type: event.type, outcome: 'ignored', seconds: 0 });
-        }
-        done++;
-      }
-      return done;
-    });
-    for (const { type, outcome, seconds } of outcomes) {
-      metrics.eventsConsumed.inc({ type, outcome });
-      if (outcome === 'applied') metrics.handlerDuration.observe({ type }, seconds);
-    }
-    return count;
-  }
-
-  private async handleMessage(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+  private async handleMessage(payload: EachMessagePayload): Promise<void> {
+    const { topic, partition, message } = payload;
     let type = 'unparsed';
     let outcome: Outcome;
     const started = process.hrtime.bigint();
@@ -210,30 +150,22 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     return event;
   }
 
-  /** Records the event in the inbox and runs its handler, in the caller's transaction. */
-  private async applyOnce(
-    event: CloudEvent,
-    origin: { topic: string; partition: number; offset: string },
-    handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>,
-    manager: EntityManager,
-  ): Promise<Outcome> {
-    const recorded: unknown[] = await manager.query(
-      'INSERT INTO inbox (event_id, type, topic) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id',
-      [event.id, event.type, origin.topic],
-    );
-    if (recorded.length === 0) return 'duplicate';
-    const result = await handler(event.data, new EventContext([event, manager, origin]));
-    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
-    return 'applied';
-  }
-
   private async applyWithRetries(event: CloudEvent, origin: { topic: string; partition: number; offset: string }): Promise<Outcome> {
     const handler = this.getHandlerByPattern(event.type);
     if (!handler) return 'ignored'; // a known event this service has no interest in
     const attempts = this.options.handlerAttempts;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.options.dataSource.transaction((manager) => this.applyOnce(event, origin, handler, manager));
+        return await this.options.dataSource.transaction(async (manager) => {
+          const recorded: unknown[] = await manager.query(
+            'INSERT INTO inbox (event_id, type, topic) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id',
+            [event.id, event.type, origin.topic],
+          );
+          if (recorded.length === 0) return 'duplicate';
+          const result = await handler(event.data, new EventContext([event, manager, origin]));
+          await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+          return 'applied';
+        });
       } catch (error) {
         if (isInfrastructureError(error)) throw error;
         if (attempt >= attempts) {
