@@ -2,6 +2,7 @@
 // PostgreSQL (the local server or an embedded one), `<prefix>_*` databases dropped and re-created
 // (migrations, BDPM import, topics), and service processes. Everything started is stopped by
 // `stopAll`, also on Ctrl-C and on failure.
+import { onStop, stopAll, stopAllOnSignals as stopAllOnSignalsOf } from '../../tools/local/shutdown';
 import { ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -22,37 +23,11 @@ export function useOwnBuild(root: string): string {
 }
 
 type Stopper = { what: string; stop: () => Promise<void> | void };
-const stoppers: Stopper[] = [];
-let stopping: Promise<void> | undefined;
-
-/** Registers something to stop; stopped in reverse order of start. */
-export function onStop(what: string, stop: () => Promise<void> | void): void {
-  stoppers.push({ what, stop });
-}
-
-export function stopAll(log: (line: string) => void): Promise<void> {
-  stopping ??= (async () => {
-    while (stoppers.length > 0) {
-      const { what, stop } = stoppers.pop()!;
-      log(`stopping ${what}`);
-      try {
-        await stop();
-      } catch (error) {
-        log(`  could not stop ${what}: ${(error as Error).message}`);
-      }
-    }
-  })();
-  return stopping;
-}
+export { onStop, stopAll } from '../../tools/local/shutdown';
 
 /** Ctrl-C or a kill still stops the service and the broker. */
 export function stopAllOnSignals(log: (line: string) => void): void {
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      log(`${signal}: stopping everything this benchmark started`);
-      void stopAll(log).finally(() => process.exit(130));
-    });
-  }
+  stopAllOnSignalsOf(log, 'this benchmark');
 }
 
 export interface KafkaBroker {

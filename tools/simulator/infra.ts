@@ -2,6 +2,7 @@
 // Kafka broker on its own port, PostgreSQL (local or embedded), `ordo_sim_*` databases dropped and
 // re-created (migrations, BDPM import, topics), and the four services as processes on 18101–18104.
 // Everything started is stopped by `stopAll`, on Ctrl-C and on failure too.
+import { onStop, stopAll, stopAllOnSignals as stopAllOnSignalsOf } from '../local/shutdown';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -15,31 +16,10 @@ export const SIM_DATABASE_PREFIX = process.env.SIM_DATABASE_PREFIX ?? 'ordo_sim'
 export const SIM_PORTS: Record<ServiceName, number> = { prescribing: 18101, dispensing: 18102, fraud: 18103, ops: 18104 };
 
 type Log = (line: string) => void;
-const stoppers: { what: string; stop: () => Promise<void> | void }[] = [];
-let stopping: Promise<void> | undefined;
-
-export function stopAll(log: Log): Promise<void> {
-  stopping ??= (async () => {
-    while (stoppers.length > 0) {
-      const { what, stop } = stoppers.pop()!;
-      log(`stopping ${what}`);
-      try {
-        await stop();
-      } catch (error) {
-        log(`  could not stop ${what}: ${(error as Error).message}`);
-      }
-    }
-  })();
-  return stopping;
-}
+export { stopAll } from '../local/shutdown';
 
 export function stopAllOnSignals(log: Log): void {
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      log(`${signal}: stopping everything the simulator started`);
-      void stopAll(log).finally(() => process.exit(130));
-    });
-  }
+  stopAllOnSignalsOf(log, 'the simulator');
 }
 
 export interface SimInfra {
@@ -55,11 +35,11 @@ export async function startInfrastructure(root: string, log: Log, serviceEnv: No
   stopKafka(root, { port: SIM_KAFKA_PORT, dataDir });
   rmSync(dataDir, { recursive: true, force: true });
   log(`starting Kafka on 127.0.0.1:${SIM_KAFKA_PORT}`);
-  stoppers.push({ what: `Kafka on port ${SIM_KAFKA_PORT}`, stop: () => stopKafka(root, { port: SIM_KAFKA_PORT, dataDir }) });
+  onStop(`Kafka on port ${SIM_KAFKA_PORT}`, () => stopKafka(root, { port: SIM_KAFKA_PORT, dataDir }));
   const brokers = startKafka(root, { port: SIM_KAFKA_PORT, dataDir });
 
   const postgres = await ensurePostgres(root, log);
-  if (postgres.embedded) stoppers.push({ what: 'embedded PostgreSQL', stop: () => postgres.stop() });
+  if (postgres.embedded) onStop('embedded PostgreSQL', () => postgres.stop());
   const admin = new Client({ connectionString: postgres.url });
   await admin.connect();
   for (const service of SERVICES) await admin.query(`DROP DATABASE IF EXISTS ${SIM_DATABASE_PREFIX}_${service} WITH (FORCE)`);
@@ -84,7 +64,7 @@ export async function startInfrastructure(root: string, log: Log, serviceEnv: No
         const service: ServiceProcess = spawnService(root, name, SIM_PORTS[name], { ...env, DATABASE_NAME: `${SIM_DATABASE_PREFIX}_${name}` }, (line) => {
           if (/"level":(50|60)|"level":"(error|fatal)"/.test(line) || !line.startsWith('{')) log(`  [${name}] ${line.slice(0, 300)}`);
         });
-        stoppers.push({ what: `${name} (pid ${service.child.pid})`, stop: () => stopService(service) });
+        onStop(`${name} (pid ${service.child.pid})`, () => stopService(service));
         await waitUntilReady(service, 120000);
         log(`${name} ready at ${service.url}`);
       }),
@@ -103,7 +83,7 @@ export async function startInfrastructure(root: string, log: Log, serviceEnv: No
         fraudClient = new Client({ connectionString: url.toString() });
         await fraudClient.connect();
         const opened = fraudClient;
-        stoppers.push({ what: 'fraud database connection', stop: () => opened.end() });
+        onStop('fraud database connection', () => opened.end());
       }
       return fraudClient;
     },

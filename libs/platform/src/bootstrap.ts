@@ -30,8 +30,10 @@ function httpPort(defaultPort: number): number {
 }
 
 /** Builds a service the same way everywhere: Fastify, validation, errors, tracing, metrics, Kafka consumer. */
-export async function createService(definition: ServiceDefinition): Promise<NestFastifyApplication> {
-  const logger = createLogger(definition.service);
+export async function createService(
+  definition: ServiceDefinition,
+  logger = createLogger(definition.service),
+): Promise<NestFastifyApplication> {
   collectProcessMetrics(definition.service);
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
   const app = await NestFactory.create<NestFastifyApplication>(definition.module, adapter, {
@@ -80,10 +82,10 @@ export async function createService(definition: ServiceDefinition): Promise<Nest
 
 /** Starts a service and prints where it listens. */
 export async function runService(definition: ServiceDefinition): Promise<void> {
-  const app = await createService(definition);
+  const logger = createLogger(definition.service);
+  const app = await createService(definition, logger);
   await app.startAllMicroservices();
   const host = process.env.HTTP_HOST ?? '127.0.0.1';
   await app.listen(httpPort(definition.defaultPort), host);
-  const logger = createLogger(definition.service);
   logger.info({ url: await app.getUrl() }, `${definition.service} listening on ${await app.getUrl()}`);
 }

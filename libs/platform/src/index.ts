@@ -3,3 +3,4 @@ export * from './domain-error';
 export * from './http-error.filter';
 export * from './trace.interceptor';
 export * from './validation';
+export * from './periodic-sweep';

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Outbox } from '@ordo/messaging';
+import { PeriodicSweep, intervalFromEnv } from '@ordo/platform';
 import { DataSource } from 'typeorm';
 import { Claim } from './claim.entity';
 import { endClaimWithoutDispensing } from './end-claim';
@@ -9,8 +10,7 @@ import { endClaimWithoutDispensing } from './end-claim';
 @Injectable()
 export class ExpireClaims implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ExpireClaims.name);
-  private timer?: NodeJS.Timeout;
-  private sweeping?: Promise<unknown>;
+  private readonly sweep = new PeriodicSweep('claim expiry', () => this.execute(), this.logger);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -18,19 +18,11 @@ export class ExpireClaims implements OnApplicationBootstrap, BeforeApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    const interval = Number(process.env.CLAIM_SWEEP_INTERVAL_MS ?? 5000);
-    if (!Number.isInteger(interval) || interval < 100) throw new Error('CLAIM_SWEEP_INTERVAL_MS must be an integer ≥ 100');
-    this.timer = setInterval(() => {
-      if (this.sweeping) return;
-      this.sweeping = this.execute()
-        .catch((error) => this.logger.error(`claim expiry failed: ${(error as Error).message}`))
-        .finally(() => (this.sweeping = undefined));
-    }, interval);
+    this.sweep.start(intervalFromEnv('CLAIM_SWEEP_INTERVAL_MS', 5000));
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.sweeping;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.sweep.stop();
   }
 
   async execute(now = new Date()): Promise<number> {

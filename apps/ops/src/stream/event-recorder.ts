@@ -9,7 +9,7 @@ import { OPS_CONFIG, OpsConfig } from '../ops.config';
 import { opsMetrics } from '../ops.metrics';
 import { LiveStream } from './live-stream';
 import { StreamEvent } from './stream-event.entity';
-import { StreamEventView } from './stream-event.view';
+import { StreamEventView, toStreamEventView } from './stream-event.view';
 
 type NewRow = Omit<StreamEvent, 'seq'>;
 
@@ -67,7 +67,7 @@ export class EventRecorder implements OnApplicationBootstrap, BeforeApplicationS
           const seq = seqByOffset.get(row.offset);
           if (seq === undefined) continue; // seen before: already in the history and the window
           opsMetrics.streamEventsRecorded.inc({ topic: row.topic });
-          recorded.push(viewOf(seq, row));
+          recorded.push(toStreamEventView({ ...row, seq }));
         }
         resolveOffset(batch.messages[batch.messages.length - 1].offset);
         this.live.publish(recorded);
@@ -86,27 +86,8 @@ export class EventRecorder implements OnApplicationBootstrap, BeforeApplicationS
     const rows = await this.dataSource
       .getRepository(StreamEvent)
       .find({ order: { seq: 'DESC' }, take: this.opsConfig.liveWindow });
-    this.live.publish(rows.reverse().map((row) => viewOf(String(row.seq), row)));
+    this.live.publish(rows.reverse().map((row) => toStreamEventView(row)));
   }
-}
-
-function viewOf(seq: string, row: NewRow): StreamEventView {
-  return {
-    seq,
-    topic: row.topic,
-    partition: row.partition,
-    offset: String(row.offset),
-    deadLetter: row.deadLetter,
-    id: row.eventId,
-    type: row.type,
-    subject: row.subject,
-    source: row.source,
-    time: row.time ? new Date(row.time).toISOString() : null,
-    receivedAt: new Date(row.receivedAt).toISOString(),
-    event: row.event,
-    raw: row.raw,
-    headers: row.headers,
-  };
 }
 
 export function toRow(topic: string, partition: number, message: KafkaMessage): NewRow {

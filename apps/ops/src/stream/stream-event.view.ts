@@ -18,7 +18,8 @@ export interface StreamEventView {
   headers: Record<string, string>;
 }
 
-export function toStreamEventView(row: StreamEvent): StreamEventView {
+/** The same view for a row read back from the database and for one just recorded. */
+export function toStreamEventView(row: Omit<StreamEvent, 'seq'> & { seq: string | number }): StreamEventView {
   return {
     seq: String(row.seq),
     topic: row.topic,

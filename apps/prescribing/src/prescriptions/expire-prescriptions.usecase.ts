@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown }
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PrescriptionExpired } from '@ordo/contracts';
 import { Outbox } from '@ordo/messaging';
+import { PeriodicSweep, intervalFromEnv } from '@ordo/platform';
 import { DataSource } from 'typeorm';
 
 const BATCH = 500;
@@ -13,8 +14,7 @@ const BATCH = 500;
 @Injectable()
 export class ExpirePrescriptions implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ExpirePrescriptions.name);
-  private timer?: NodeJS.Timeout;
-  private sweeping?: Promise<number>;
+  private readonly sweep = new PeriodicSweep('expiry sweep', () => this.execute(), this.logger);
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -22,22 +22,11 @@ export class ExpirePrescriptions implements OnApplicationBootstrap, BeforeApplic
   ) {}
 
   onApplicationBootstrap(): void {
-    const interval = Number(process.env.EXPIRY_SWEEP_INTERVAL_MS ?? 60000);
-    if (!Number.isInteger(interval) || interval < 100) throw new Error('EXPIRY_SWEEP_INTERVAL_MS must be an integer ≥ 100');
-    this.timer = setInterval(() => {
-      if (this.sweeping) return;
-      this.sweeping = this.execute()
-        .catch((error) => {
-          this.logger.error(`expiry sweep failed: ${(error as Error).message}`);
-          return 0;
-        })
-        .finally(() => (this.sweeping = undefined));
-    }, interval);
+    this.sweep.start(intervalFromEnv('EXPIRY_SWEEP_INTERVAL_MS', 60000));
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.sweeping;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.sweep.stop();
   }
 
   /** Expires everything due now; returns how many prescriptions it expired. */
