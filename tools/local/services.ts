@@ -27,7 +27,9 @@ export function spawnService(
   env: NodeJS.ProcessEnv,
   onLine?: (line: string) => void,
 ): ServiceProcess {
-  const child = spawn(process.execPath, ['--enable-source-maps', join(root, buildDir(), 'apps', name, 'src', 'main.js')], {
+  // ORDO_NODE_ARGS: extra flags for the services' node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a run).
+  const nodeArgs = (env.ORDO_NODE_ARGS ?? process.env.ORDO_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, join(root, buildDir(), 'apps', name, 'src', 'main.js')], {
     cwd: root,
     env: { ...process.env, ...env, HTTP_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,8 @@ runService({
   module: FraudModule,
   defaultPort: 3003,
   consumes: [Topics.prescriptions, Topics.dispensing, Topics.fraudChecks],
+  // Every event reads and writes patients' windows: loaded and written once per batch of events.
+  batchSize: 250,
 }).catch((error) => {
   console.error(error);
   process.exit(1);

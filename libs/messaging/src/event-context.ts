@@ -9,11 +9,39 @@ export interface KafkaOrigin {
 }
 
 /**
- * What an event handler gets besides the payload: the whole envelope, where it came from, and the
- * transaction in which the inbox records the event. Write effects (and new outbox events) with
- * `manager` so they commit together with the inbox row, or not at all.
+ * The events applied together in one transaction (one event unless the service consumes in batches),
+ * in partition order, duplicates already removed by the inbox. A handler that reads the same state for
+ * every event can load it once for all of them (`shared`) and write it back once (`beforeCommit`).
  */
-export class EventContext extends BaseRpcContext<[CloudEvent, EntityManager, KafkaOrigin]> {
+export class EventBatch {
+  private readonly sharedState = new Map<unknown, unknown>();
+  private readonly beforeCommitSteps: ((manager: EntityManager) => Promise<void>)[] = [];
+
+  constructor(readonly events: readonly CloudEvent[]) {}
+
+  /** One value per batch and key, made on first use (e.g. the state every event of the batch reads). */
+  shared<T>(key: unknown, create: () => T): T {
+    if (!this.sharedState.has(key)) this.sharedState.set(key, create());
+    return this.sharedState.get(key) as T;
+  }
+
+  /** Runs after every handler of the batch, in the same transaction, before it commits. */
+  beforeCommit(step: (manager: EntityManager) => Promise<void>): void {
+    this.beforeCommitSteps.push(step);
+  }
+
+  /** Called by the transport once the handlers are done. */
+  async complete(manager: EntityManager): Promise<void> {
+    for (const step of this.beforeCommitSteps) await step(manager);
+  }
+}
+
+/**
+ * What an event handler gets besides the payload: the whole envelope, where it came from, the
+ * transaction in which the inbox records the event, and the batch it is applied with. Write effects
+ * (and new outbox events) with `manager` so they commit together with the inbox row, or not at all.
+ */
+export class EventContext extends BaseRpcContext<[CloudEvent, EntityManager, KafkaOrigin, EventBatch]> {
   get event(): CloudEvent {
     return this.args[0];
   }
@@ -22,5 +50,8 @@ export class EventContext extends BaseRpcContext<[CloudEvent, EntityManager, Kaf
   }
   get origin(): KafkaOrigin {
     return this.args[2];
+  }
+  get batch(): EventBatch {
+    return this.args[3];
   }
 }

@@ -9,6 +9,8 @@ export interface MessagingConfig {
   outboxPollIntervalMs: number;
   /** How long the group waits for a silent consumer (a killed process) before handing its partitions on. */
   sessionTimeoutMs: number;
+  /** KAFKA_BATCH_SIZE: events applied per transaction, when set; otherwise the service's own default. */
+  batchSize?: number;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -33,6 +35,7 @@ export function messagingConfigFromEnv(service: string, env: NodeJS.ProcessEnv =
     handlerAttempts: positiveInt(env, 'KAFKA_HANDLER_ATTEMPTS', 3),
     outboxPollIntervalMs: positiveInt(env, 'OUTBOX_POLL_INTERVAL_MS', 1000),
     sessionTimeoutMs: positiveInt(env, 'KAFKA_SESSION_TIMEOUT_MS', 30000),
+    ...(env.KAFKA_BATCH_SIZE ? { batchSize: positiveInt(env, 'KAFKA_BATCH_SIZE', 1) } : {}),
   };
 }
 

@@ -10,11 +10,11 @@ import {
   parseCloudEvent,
 } from '@ordo/contracts';
 import { metrics, runWithTrace } from '@ordo/observability';
-import { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { DeadLetterReason, sendToDeadLetters } from './dead-letters';
-import { EventContext } from './event-context';
+import { EventBatch, EventContext } from './event-context';
 import { isInfrastructureError } from './transient-errors';
 
 export interface KafkaEventServerOptions {
@@ -28,6 +28,12 @@ export interface KafkaEventServerOptions {
   sessionTimeoutMs: number;
   /** Read a topic from its start when the group has no committed offset (default true). */
   fromBeginning?: boolean;
+  /**
+   * Up to this many events of one partition applied in one transaction (default 1: one transaction
+   * per event). With more, the partitions are consumed one batch at a time, so a service whose
+   * handlers lock shared state (fraud's patients) never has two of its batches waiting on each other.
+   */
+  batchSize?: number;
 }
 
 class DeadLetterable extends Error {
@@ -71,6 +77,14 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     await this.producer?.disconnect();
   }
 
+  /** Nest's lookup normalises the pattern on every call; event types are plain strings, so it is done once per type. */
+  private readonly handlers = new Map<string, ReturnType<Server['getHandlerByPattern']>>();
+
+  private handlerFor(type: string): ReturnType<Server['getHandlerByPattern']> {
+    if (!this.handlers.has(type)) this.handlers.set(type, this.getHandlerByPattern(type));
+    return this.handlers.get(type)!;
+  }
+
   on(): never {
     throw new Error('KafkaEventServer does not emit status events');
   }
@@ -91,14 +105,112 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning });
-    await this.consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 500,
-      partitionsConsumedConcurrently: 3,
-      // kafkajs marks an offset for commit only when this returns, i.e. after our transaction committed.
-      eachMessage: (payload) => this.handleMessage(payload),
-    });
-    this.logger.log(`consuming ${topics.join(', ')} as group ${groupId}`);
+    const batchSize = this.options.batchSize ?? 1;
+    if (batchSize > 1) {
+      await this.consumer.run({
+        autoCommit: true,
+        autoCommitInterval: 500,
+        partitionsConsumedConcurrently: 1,
+        // Offsets are resolved by hand, each only after the transaction that applied it committed.
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.handleBatch(payload, batchSize),
+      });
+    } else {
+      await this.consumer.run({
+        autoCommit: true,
+        autoCommitInterval: 500,
+        partitionsConsumedConcurrently: 3,
+        // kafkajs marks an offset for commit only when this returns, i.e. after our transaction committed.
+        eachMessage: (payload) => this.handleMessage(payload),
+      });
+    }
+    this.logger.log(`consuming ${topics.join(', ')} as group ${groupId}${batchSize > 1 ? ` in batches of up to ${batchSize}` : ''}`);
+  }
+
+  /**
+   * A fetched batch, in chunks of `batchSize` messages, each chunk's events applied in one transaction
+   * with their inbox rows. If a handler fails, that chunk is rolled back and replayed one message per
+   * transaction, so only the failing message is retried and dead-lettered.
+   */
+  private async handleBatch(payload: EachBatchPayload, batchSize: number): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    for (let start = 0; start < batch.messages.length; start += batchSize) {
+      if (!isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(start, start + batchSize);
+      await this.applyChunk(batch.topic, batch.partition, chunk);
+      resolveOffset(chunk[chunk.length - 1].offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+  }
+
+  private async applyChunk(topic: string, partition: number, messages: KafkaMessage[]): Promise<void> {
+    const started = process.hrtime.bigint();
+    const readable: { message: KafkaMessage; event: CloudEvent }[] = [];
+    const unreadable: { message: KafkaMessage; error: DeadLetterable }[] = [];
+    const ignored: string[] = [];
+    for (const message of messages) {
+      try {
+        const event = this.decode(message.value);
+        if (this.handlerFor(event.type)) readable.push({ message, event });
+        else ignored.push(event.type);
+      } catch (error) {
+        if (!(error instanceof DeadLetterable)) throw error;
+        unreadable.push({ message, error });
+      }
+    }
+    const offsets = new Map(readable.map((r) => [r.event, r.message.offset]));
+    let applied: CloudEvent[];
+    try {
+      applied = await this.options.dataSource.transaction(async (manager) => {
+        const recorded: { event_id: string }[] = readable.length
+          ? await manager.query(
+              `INSERT INTO inbox (event_id, type, topic)
+               SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING RETURNING event_id`,
+              [readable.map((r) => r.event.id), readable.map((r) => r.event.type), readable.map(() => topic)],
+            )
+          : [];
+        // The first copy of each new event, in partition order; repeats (the relay may publish twice) are dropped.
+        const fresh = new Set(recorded.map((row) => row.event_id));
+        const events = readable.map((r) => r.event).filter((event) => fresh.delete(event.id));
+        const eventBatch = new EventBatch(events);
+        for (const event of events) {
+          const origin = { topic, partition, offset: offsets.get(event)! };
+          await runWithTrace({ correlationId: event.correlationid, causationId: event.id }, async () => {
+            const result = await this.handlerFor(event.type)!(event.data, new EventContext([event, manager, origin, eventBatch]));
+            await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+          });
+        }
+        await eventBatch.complete(manager);
+        return events;
+      });
+    } catch (error) {
+      if (isInfrastructureError(error)) throw error; // kafkajs fetches the chunk again
+      this.logger.warn(`batch of ${messages.length} from ${topic}[${partition}] failed (${(error as Error).message}); applying it one message at a time`);
+      for (const message of messages) await this.handleMessage({ topic, partition, message, heartbeat: async () => {}, pause: () => () => {} });
+      return;
+    }
+    for (const { message, error } of unreadable) {
+      this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset}: ${error.reason}: ${error.message}`);
+      await sendToDeadLetters(this.producer!, {
+        topic,
+        partition,
+        message,
+        reason: error.reason,
+        error: error.message,
+        group: this.options.groupId,
+        service: this.options.service,
+      });
+      metrics.eventsConsumed.inc({ type: 'unparsed', outcome: 'dead-lettered' });
+    }
+    for (const type of ignored) metrics.eventsConsumed.inc({ type, outcome: 'ignored' });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    for (const event of applied) {
+      metrics.eventsConsumed.inc({ type: event.type, outcome: 'applied' });
+      metrics.handlerDuration.observe({ type: event.type }, seconds / Math.max(applied.length, 1));
+    }
+    const duplicates = readable.length - applied.length;
+    if (duplicates > 0) metrics.eventsConsumed.inc({ type: 'batch', outcome: 'duplicate' }, duplicates);
   }
 
   private async handleMessage(payload: EachMessagePayload): Promise<void> {
@@ -151,7 +263,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   }
 
   private async applyWithRetries(event: CloudEvent, origin: { topic: string; partition: number; offset: string }): Promise<Outcome> {
-    const handler = this.getHandlerByPattern(event.type);
+    const handler = this.handlerFor(event.type);
     if (!handler) return 'ignored'; // a known event this service has no interest in
     const attempts = this.options.handlerAttempts;
     for (let attempt = 1; ; attempt++) {
@@ -162,8 +274,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
             [event.id, event.type, origin.topic],
           );
           if (recorded.length === 0) return 'duplicate';
-          const result = await handler(event.data, new EventContext([event, manager, origin]));
+          const batch = new EventBatch([event]);
+          const result = await handler(event.data, new EventContext([event, manager, origin, batch]));
           await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+          await batch.complete(manager);
           return 'applied';
         });
       } catch (error) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CloudEvent, EventContract, createCloudEvent } from '@ordo/contracts';
-import { currentTrace } from '@ordo/observability';
+import { Trace, currentTrace } from '@ordo/observability';
 import { EntityManager } from 'typeorm';
 import { MESSAGING_SERVICE_NAME } from './tokens';
 
@@ -33,4 +33,35 @@ export class Outbox {
     ]);
     return event;
   }
+
+  /**
+   * An event as `append` would write it, caused by the event being handled now (or by `trace`), to be
+   * written later with others in one statement by `appendAll`.
+   */
+  prepare<T extends object>(contract: EventContract<T>, subject: string, data: T, trace: Trace | undefined = currentTrace()): PreparedEvent {
+    return { topic: contract.topic, key: subject, event: createCloudEvent(this.source, { type: contract.type, subject, data }, trace) };
+  }
+
+  /** Writes prepared events in the caller's transaction, in the given order, in one statement. */
+  async appendAll(manager: EntityManager, events: PreparedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await manager.query(
+      `INSERT INTO outbox (id, topic, key, type, event)
+       SELECT id, topic, key, type, event FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+         WITH ORDINALITY AS e(id, topic, key, type, event, n) ORDER BY n`,
+      [
+        events.map((e) => e.event.id),
+        events.map((e) => e.topic),
+        events.map((e) => e.key),
+        events.map((e) => e.event.type),
+        events.map((e) => JSON.stringify(e.event)),
+      ],
+    );
+  }
+}
+
+export interface PreparedEvent {
+  topic: string;
+  key: string;
+  event: CloudEvent;
 }

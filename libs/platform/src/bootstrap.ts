@@ -17,6 +17,8 @@ export interface ServiceDefinition {
   defaultPort: number;
   /** Topics the service consumes as a hybrid app (HTTP + Kafka). */
   consumes: string[];
+  /** Events applied per consumer transaction unless KAFKA_BATCH_SIZE says otherwise (default 1). */
+  batchSize?: number;
 }
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -72,6 +74,7 @@ export async function createService(
           topics: definition.consumes,
           handlerAttempts: config.handlerAttempts,
           sessionTimeoutMs: config.sessionTimeoutMs,
+          batchSize: config.batchSize ?? definition.batchSize ?? 1,
         }),
       },
       { inheritAppConfig: false },

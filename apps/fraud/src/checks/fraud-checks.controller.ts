@@ -12,11 +12,12 @@ export class FraudChecksController {
   constructor(private readonly recordPresentation: RecordPresentation) {}
 
   @EventPattern(FraudCheckRequested.type)
-  async onCheckRequested(@Payload() request: FraudCheckRequested, @Ctx() { manager, event }: EventContext) {
-    await this.recordPresentation.execute(
-      manager,
-      { trigger: 'check', prescriptionId: request.prescriptionId, pharmacyFiness: request.pharmacyFiness, facts: { narcotic: request.narcotic || undefined } },
-      event,
-    );
+  async onCheckRequested(@Payload() request: FraudCheckRequested, @Ctx() context: EventContext) {
+    await this.recordPresentation.execute(context, {
+      trigger: 'check',
+      prescriptionId: request.prescriptionId,
+      pharmacyFiness: request.pharmacyFiness,
+      facts: { narcotic: request.narcotic || undefined },
+    });
   }
 }

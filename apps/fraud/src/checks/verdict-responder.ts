@@ -46,7 +46,9 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
     };
     // Built code runs the .js beside this file; under ts-node-like runners, the .ts.
     const script = existsSync(join(__dirname, 'verdict-worker.js')) ? join(__dirname, 'verdict-worker.js') : join(__dirname, 'verdict-worker.ts');
-    const worker = new Worker(script, { workerData: data, execArgv: process.execArgv });
+    // Profiling flags are per process: a worker refuses them.
+    const execArgv = process.execArgv.filter((flag) => !/^--(prof|cpu-prof|heap-prof)/.test(flag));
+    const worker = new Worker(script, { workerData: data, execArgv });
     this.worker = worker;
     return new Promise<void>((resolve, reject) => {
       worker.on('message', (message: { kind: string; level?: 'log' | 'warn' | 'error'; message?: string }) => {

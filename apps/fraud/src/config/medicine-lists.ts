@@ -37,10 +37,24 @@ export interface LineClassification {
   watched: string[];
 }
 
+/** Each list's names folded once (lists are configuration: they never change once loaded). */
+const foldedNames = new WeakMap<readonly string[], Map<string, string>>();
+
+function foldedOf(names: readonly string[]): Map<string, string> {
+  let folded = foldedNames.get(names);
+  if (!folded) foldedNames.set(names, (folded = new Map(names.map((name) => [name, foldLabel(name)]))));
+  return folded;
+}
+
 export function classifyLabel(label: string, lists: SubstanceLists): LineClassification {
   const folded = foldLabel(label);
   const words = new Set(folded.split(/[^a-z0-9]+/).filter(Boolean));
-  const has = (name: string) => words.has(foldLabel(name)) || (name.length >= 6 && folded.includes(foldLabel(name)));
+  const watchList = foldedOf(lists.watchList);
+  const narcotics = foldedOf(lists.narcotics);
+  const has = (name: string) => {
+    const foldedName = watchList.get(name) ?? narcotics.get(name) ?? foldLabel(name);
+    return words.has(foldedName) || (name.length >= 6 && folded.includes(foldedName));
+  };
   const found = lists.watchList.filter(has);
   // `pregabalin` inside `pregabaline` is the same molecule: keep the longest name only.
   const watched = found.filter((name) => !found.some((other) => other !== name && other.includes(name)));

@@ -24,27 +24,27 @@ export class EventStateController {
   ) {}
 
   @EventPattern(PrescriptionIssued.type)
-  async onIssued(@Payload() issued: PrescriptionIssued, @Ctx() { manager, event }: EventContext) {
-    await this.recordIssued.execute(manager, issued, event);
+  async onIssued(@Payload() issued: PrescriptionIssued, @Ctx() context: EventContext) {
+    await this.recordIssued.execute(context, issued);
   }
 
   @EventPattern(PrescriptionCancelled.type)
-  async onCancelled(@Payload() cancelled: PrescriptionCancelled, @Ctx() { manager }: EventContext) {
-    await this.recordEnded.execute(manager, cancelled.prescriptionId, 'cancelled');
+  async onCancelled(@Payload() cancelled: PrescriptionCancelled, @Ctx() context: EventContext) {
+    await this.recordEnded.execute(context, cancelled.prescriptionId, 'cancelled');
   }
 
   @EventPattern(PrescriptionExpired.type)
-  async onExpired(@Payload() expired: PrescriptionExpired, @Ctx() { manager }: EventContext) {
-    await this.recordEnded.execute(manager, expired.prescriptionId, 'expired');
+  async onExpired(@Payload() expired: PrescriptionExpired, @Ctx() context: EventContext) {
+    await this.recordEnded.execute(context, expired.prescriptionId, 'expired');
   }
 
   @EventPattern(PrescriptionScanned.type)
-  async onScanned(@Payload() scanned: PrescriptionScanned, @Ctx() { manager, event }: EventContext) {
+  async onScanned(@Payload() scanned: PrescriptionScanned, @Ctx() context: EventContext) {
     // An unreadable code names no prescription: there is nothing to attach a case to.
     if (!scanned.prescriptionId) return;
     const status = scanned.status?.toUpperCase();
     await this.recordPresentation.execute(
-      manager,
+      context,
       {
         trigger: 'scanned',
         prescriptionId: scanned.prescriptionId,
@@ -61,23 +61,22 @@ export class EventStateController {
             (scanned.outcome === 'genuine' || scanned.outcome === 'typed'),
         }),
       },
-      event,
     );
   }
 
   @EventPattern(PrescriptionClaimed.type)
-  async onClaimed(@Payload() claimed: PrescriptionClaimed, @Ctx() { manager, event }: EventContext) {
-    await this.recordPresentation.execute(
-      manager,
-      { trigger: 'claimed', prescriptionId: claimed.prescriptionId, pharmacyFiness: claimed.pharmacyFiness },
-      event,
-    );
+  async onClaimed(@Payload() claimed: PrescriptionClaimed, @Ctx() context: EventContext) {
+    await this.recordPresentation.execute(context, {
+      trigger: 'claimed',
+      prescriptionId: claimed.prescriptionId,
+      pharmacyFiness: claimed.pharmacyFiness,
+    });
   }
 
   @EventPattern(PrescriptionDispensed.type)
-  async onDispensed(@Payload() dispensed: PrescriptionDispensed, @Ctx() { manager, event }: EventContext) {
+  async onDispensed(@Payload() dispensed: PrescriptionDispensed, @Ctx() context: EventContext) {
     await this.recordPresentation.execute(
-      manager,
+      context,
       {
         trigger: 'dispensed',
         prescriptionId: dispensed.prescriptionId,
@@ -91,14 +90,13 @@ export class EventStateController {
           return { overQuantityRatio: overQuantityRatio(prescription.lines) };
         },
       },
-      event,
     );
   }
 
   @EventPattern(DispensingRefused.type)
-  async onRefused(@Payload() refused: DispensingRefused, @Ctx() { manager, event }: EventContext) {
+  async onRefused(@Payload() refused: DispensingRefused, @Ctx() context: EventContext) {
     await this.recordPresentation.execute(
-      manager,
+      context,
       {
         trigger: 'refused',
         prescriptionId: refused.prescriptionId,
@@ -109,7 +107,6 @@ export class EventStateController {
           ...(refused.reason === 'EXPIRED' ? { presentedAfterEnd: 'expired' as const } : {}),
         },
       },
-      event,
     );
   }
 }

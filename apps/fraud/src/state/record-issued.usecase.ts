@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CloudEvent, PrescriptionIssued } from '@ordo/contracts';
-import { EntityManager } from 'typeorm';
+import { PrescriptionIssued } from '@ordo/contracts';
+import { EventContext } from '@ordo/messaging';
 import { Assessment, AssessPrescription } from '../alerts/assess-prescription.usecase';
 import { FRAUD_CONFIG, FraudConfig } from '../config/fraud-config';
 import { classifyLine } from '../config/medicine-lists';
@@ -19,7 +19,11 @@ export class RecordPrescriptionIssued {
     private readonly assess: AssessPrescription,
   ) {}
 
-  async execute(manager: EntityManager, issued: PrescriptionIssued, event: CloudEvent): Promise<Assessment> {
+  async execute(context: EventContext, issued: PrescriptionIssued): Promise<Assessment | undefined> {
+    const { manager } = context;
+    const state = await this.state.workingSet(context);
+    // The same prescription published again under another event id: already counted.
+    if (state.prescription(issued.prescriptionId)) return undefined;
     const issuedAt = new Date(issued.issuedAt);
     const lines: WatchedLine[] = issued.lines.map((line) => {
       // The BDPM's regulation block when prescribing sent it; the label only for older events.
@@ -56,12 +60,7 @@ export class RecordPrescriptionIssued {
       watchList: watchList.join(','),
       firstPresentedAt: null,
     });
-    const scopeAll = this.config.thresholds.shoppingScope === 'all';
-    // Only the patient-window reads below need the patient's lock: a prescription they do not read
-    // (nothing watched, watched-only scope) is recorded without waiting for it.
-    const readsPatientWindows = scopeAll || prescription.watched;
-    if (readsPatientWindows) await this.state.lockPatient(manager, issued.patientPseudonym);
-    const dailyCount = await this.state.recordIssued(manager, prescription);
+    const dailyCount = state.addIssued(prescription);
     const peerMedian = await this.state.peerMedianPerDay(manager, issuedAt);
     const facts: FraudFacts = {
       trigger: 'issued',
@@ -77,13 +76,14 @@ export class RecordPrescriptionIssued {
       prescriberStatus: await this.state.prescriberStatus(manager, issued.prescriberRpps),
     };
     if (narcotic) {
-      const others = await this.state.activeNarcoticPeriods(manager, issued.patientPseudonym, issued.prescriptionId, issuedAt);
+      const others = state.activeNarcoticPeriods(issued.patientPseudonym, issued.prescriptionId, issuedAt);
       facts.narcoticOverlapDays = largestOverlapDays({ start: issuedAt, end: prescription.narcoticUntil! }, others);
     }
-    if (readsPatientWindows) {
-      facts.patientPrescribersInWindow = await this.state.distinctPrescribers(manager, issued.patientPseudonym, issuedAt, !scopeAll);
+    const scopeAll = this.config.thresholds.shoppingScope === 'all';
+    if (scopeAll || prescription.watched) {
+      facts.patientPrescribersInWindow = state.distinctPrescribers(issued.patientPseudonym, issuedAt, !scopeAll);
     }
     const fired = await this.engine.evaluate(facts);
-    return this.assess.execute(manager, { prescriptionId: issued.prescriptionId, patientPseudonym: issued.patientPseudonym }, fired, event);
+    return this.assess.execute(context, { prescriptionId: issued.prescriptionId, patientPseudonym: issued.patientPseudonym }, fired);
   }
 }

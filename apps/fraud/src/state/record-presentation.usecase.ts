@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CloudEvent } from '@ordo/contracts';
-import { EntityManager } from 'typeorm';
+import { EventContext } from '@ordo/messaging';
 import { Assessment, AssessPrescription } from '../alerts/assess-prescription.usecase';
 import { FRAUD_CONFIG, FraudConfig } from '../config/fraud-config';
 import { FraudFacts, daysAfter } from '../rules/fraud-facts';
 import { FraudRuleEngine } from '../rules/fraud-rule-engine';
 import { FraudStateRepository } from './fraud-state.repository';
-import { PatientActivity } from './patient-activity.entity';
 import { WatchedPrescription } from './watched-prescription.entity';
 
 export interface Presentation {
@@ -32,12 +30,11 @@ export class RecordPresentation {
     private readonly assess: AssessPrescription,
   ) {}
 
-  async execute(manager: EntityManager, presentation: Presentation, event: CloudEvent): Promise<Assessment> {
+  async execute(context: EventContext, presentation: Presentation): Promise<Assessment> {
+    const { event } = context;
     const at = new Date(event.time);
-    const prescription = await manager.findOne(WatchedPrescription, {
-      where: { id: presentation.prescriptionId },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const state = await this.state.workingSet(context);
+    const prescription = state.prescription(presentation.prescriptionId);
     const facts: FraudFacts = {
       trigger: presentation.trigger,
       prescriptionId: presentation.prescriptionId,
@@ -46,8 +43,6 @@ export class RecordPresentation {
     };
     const scopeAll = this.config.thresholds.shoppingScope === 'all';
     if (prescription) {
-      // Only the patient-window read below needs the patient's lock.
-      if (scopeAll || prescription.watched) await this.state.lockPatient(manager, prescription.patientPseudonym);
       facts.prescriberRpps = prescription.prescriberRpps;
       facts.narcotic = prescription.narcotic;
       facts.watchListed = prescription.watchList.replace(/,/g, ', ');
@@ -55,40 +50,21 @@ export class RecordPresentation {
       if (prescription.status === 'cancelled' || prescription.status === 'expired') {
         facts.presentedAfterEnd ??= prescription.status;
       }
-      const changes: Partial<WatchedPrescription> = {};
       if (!prescription.firstPresentedAt && isPresentationOfCode(facts)) {
-        changes.firstPresentedAt = at;
+        prescription.firstPresentedAt = at;
         facts.presentationDelayDays = daysAfter(prescription.issuedAt, at);
       }
-      const linesBefore = JSON.stringify(prescription.lines);
-      const statusBefore = prescription.status;
       Object.assign(facts, presentation.apply?.(prescription) ?? {});
-      if (JSON.stringify(prescription.lines) !== linesBefore) changes.lines = prescription.lines;
-      if (prescription.status !== statusBefore) changes.status = prescription.status;
-      if (presentation.trigger === 'dispensed') changes.dispensings = prescription.dispensings + 1;
-      if (presentation.trigger === 'refused') changes.refusals = prescription.refusals + 1;
-      if (Object.keys(changes).length > 0) await manager.update(WatchedPrescription, { id: prescription.id }, changes);
-
-      await manager.insert(PatientActivity, {
-        patientPseudonym: prescription.patientPseudonym,
-        prescriptionId: prescription.id,
-        kind: 'presented',
-        prescriberRpps: null,
-        pharmacyFiness: presentation.pharmacyFiness,
-        watched: prescription.watched,
-        at,
-      });
+      if (presentation.trigger === 'dispensed') prescription.dispensings += 1;
+      if (presentation.trigger === 'refused') prescription.refusals += 1;
+      state.changedPrescription(prescription);
+      state.recordPresentation(prescription, presentation.pharmacyFiness, at);
       if (scopeAll || prescription.watched) {
-        facts.patientPharmaciesInWindow = await this.state.distinctPharmacies(manager, prescription.patientPseudonym, at, !scopeAll);
+        facts.patientPharmaciesInWindow = state.distinctPharmacies(prescription.patientPseudonym, at, !scopeAll);
       }
     }
     const fired = await this.engine.evaluate(facts);
-    return this.assess.execute(
-      manager,
-      { prescriptionId: presentation.prescriptionId, patientPseudonym: prescription?.patientPseudonym ?? null },
-      fired,
-      event,
-    );
+    return this.assess.execute(context, { prescriptionId: presentation.prescriptionId, patientPseudonym: prescription?.patientPseudonym ?? null }, fired);
   }
 }
 

@@ -1,0 +1,369 @@
+import { CloudEvent } from '@ordo/contracts';
+import { EntityManager, In } from 'typeorm';
+import { EventEvidence } from '../alerts/rule-hit.entity';
+import { NarcoticPeriod } from '../rules/fraud-facts';
+import { WatchedPrescription } from './watched-prescription.entity';
+
+const DAY_MS = 86_400_000;
+
+interface Activity {
+  patientPseudonym: string;
+  prescriptionId: string;
+  kind: 'prescribed' | 'presented';
+  prescriberRpps: string | null;
+  pharmacyFiness: string | null;
+  watched: boolean;
+  at: Date;
+}
+
+interface KnownNarcotic {
+  id: string;
+  start: Date;
+  end: Date;
+  status: string;
+}
+
+/** A rule fired on a prescription, as scores read it. */
+export interface Hit {
+  prescriptionId: string;
+  patientPseudonym: string | null;
+  code: string;
+  weight: number;
+  reason: string;
+  at: Date;
+}
+
+/** A hit fired in this batch: written at flush, with the evidence analysts read. */
+export interface NewHit extends Hit {
+  id: string;
+  scope: 'prescription' | 'patient';
+  eventId: string;
+  evidence: EventEvidence;
+}
+
+/** What the working set needs from an event to load its state: every event fraud consumes names these. */
+interface EventSubjects {
+  prescriptionId?: string;
+  patientPseudonym?: string;
+  prescriberRpps?: string;
+  issuedAt?: string;
+  lines?: unknown[];
+}
+
+/**
+ * Fraud's state for the events of one consumer batch: the prescriptions they name (row-locked), their
+ * patients' windows (advisory-locked, in one sorted statement so two batches never deadlock) and the
+ * prescribers' day counts, each read in one query for the whole batch; the events then read and change
+ * it in memory, in partition order, and `flush` writes it back in one statement per table before the
+ * batch commits. With a batch of one event it is the per-event path.
+ */
+export class FraudWorkingSet {
+  private readonly prescriptions = new Map<string, WatchedPrescription>();
+  private readonly created = new Set<string>();
+  private readonly changed = new Set<string>();
+  private readonly activity = new Map<string, Activity[]>();
+  private readonly newActivity: Activity[] = [];
+  private readonly narcotics = new Map<string, KnownNarcotic[]>();
+  private readonly dayCounts = new Map<string, { count: number; added: number }>();
+  private readonly hitsByPrescription = new Map<string, Hit[]>();
+  private readonly hitsByPatient = new Map<string, Hit[]>();
+  private readonly newHits: NewHit[] = [];
+
+  private constructor(private readonly windowDays: number) {}
+
+  static async load(manager: EntityManager, events: readonly CloudEvent[], windowDays: number): Promise<FraudWorkingSet> {
+    const set = new FraudWorkingSet(windowDays);
+    const subjects = events.map((event) => event.data as EventSubjects);
+    const ids = unique(subjects.map((data) => data.prescriptionId));
+    const times = events.map((event) => new Date(event.time).getTime()).concat(subjects.flatMap((d) => (d.issuedAt ? [Date.parse(d.issuedAt)] : [])));
+    const earliest = new Date(Math.min(...times));
+
+    if (ids.length > 0) {
+      const rows = await manager.find(WatchedPrescription, { where: { id: In(ids) }, order: { id: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+      for (const row of rows) set.prescriptions.set(row.id, row);
+    }
+    const issuing = subjects.filter((data) => data.lines && data.patientPseudonym && data.prescriberRpps && data.issuedAt);
+    const patients = unique([...issuing.map((data) => data.patientPseudonym), ...[...set.prescriptions.values()].map((rx) => rx.patientPseudonym)]);
+    if (patients.length > 0) {
+      // One patient's events arrive on several partitions (and instances): each batch must see the others' committed rows.
+      await manager.query(
+        'SELECT count(pg_advisory_xact_lock(key)) FROM (SELECT DISTINCT hashtextextended(p, 0) AS key FROM unnest($1::text[]) AS p ORDER BY 1) AS locks',
+        [patients],
+      );
+    }
+    // Scores read every earlier hit on these prescriptions and on their patients' others in the window.
+    if (ids.length > 0 || patients.length > 0) {
+      const hits: { prescription_id: string; patient_pseudonym: string | null; code: string; weight: number; reason: string; at: Date }[] =
+        await manager.query(
+          `SELECT prescription_id, patient_pseudonym, code, weight, reason, at FROM rule_hit
+            WHERE NOT dismissed AND (prescription_id = ANY($1::bpchar[]) OR (patient_pseudonym = ANY($2::text[]) AND at > $3))`,
+          [ids, patients, new Date(earliest.getTime() - windowDays * DAY_MS)],
+        );
+      for (const row of hits) {
+        set.indexHit({
+          prescriptionId: row.prescription_id,
+          patientPseudonym: row.patient_pseudonym,
+          code: row.code,
+          weight: row.weight,
+          reason: row.reason,
+          at: new Date(row.at),
+        });
+      }
+    }
+    if (patients.length === 0) return set;
+    // No upper bound on `at`: events arrive on several partitions in any order, and the one processed
+    // last, whichever it is, is the one that completes the set.
+    const activity: Record<string, unknown>[] = await manager.query(
+      `SELECT patient_pseudonym, prescription_id, kind, prescriber_rpps, pharmacy_finess, watched, at FROM patient_activity
+        WHERE patient_pseudonym = ANY($1::text[]) AND at > $2`,
+      [patients, new Date(earliest.getTime() - windowDays * DAY_MS)],
+    );
+    for (const patient of patients) set.activity.set(patient, []);
+    for (const row of activity) {
+      set.activity.get(row.patient_pseudonym as string)!.push({
+        patientPseudonym: row.patient_pseudonym as string,
+        prescriptionId: row.prescription_id as string,
+        kind: row.kind as Activity['kind'],
+        prescriberRpps: row.prescriber_rpps as string | null,
+        pharmacyFiness: row.pharmacy_finess as string | null,
+        watched: row.watched as boolean,
+        at: new Date(row.at as string),
+      });
+    }
+    const narcotics: { id: string; patient_pseudonym: string; issued_at: Date; narcotic_until: Date; status: string }[] = await manager.query(
+      `SELECT id, patient_pseudonym, issued_at, narcotic_until, status FROM watched_prescription
+        WHERE patient_pseudonym = ANY($1::text[]) AND narcotic AND narcotic_until > $2`,
+      [patients, earliest],
+    );
+    for (const row of narcotics) {
+      set.narcoticsOf(row.patient_pseudonym).push({ id: row.id, start: new Date(row.issued_at), end: new Date(row.narcotic_until), status: row.status });
+    }
+    if (issuing.length > 0) {
+      const days = unique(issuing.map((data) => dayKey(data.prescriberRpps!, new Date(data.issuedAt!))));
+      const counts: { prescriber_rpps: string; day: string; count: number }[] = await manager.query(
+        `SELECT prescriber_rpps, to_char(day, 'YYYY-MM-DD') AS day, count FROM prescriber_day
+          WHERE (prescriber_rpps, day) IN (SELECT * FROM unnest($1::bpchar[], $2::date[]))`,
+        [days.map((key) => key.slice(0, 11)), days.map((key) => key.slice(12))],
+      );
+      for (const row of counts) set.dayCounts.set(`${row.prescriber_rpps}|${row.day}`, { count: row.count, added: 0 });
+    }
+    return set;
+  }
+
+  prescription(id: string): WatchedPrescription | undefined {
+    return this.prescriptions.get(id);
+  }
+
+  /** A new prescription with its `prescribed` step; the prescriber's count for that day, this one included. */
+  addIssued(rx: WatchedPrescription): number {
+    this.prescriptions.set(rx.id, rx);
+    this.created.add(rx.id);
+    this.record({
+      patientPseudonym: rx.patientPseudonym,
+      prescriptionId: rx.id,
+      kind: 'prescribed',
+      prescriberRpps: rx.prescriberRpps,
+      pharmacyFiness: null,
+      watched: rx.watched,
+      at: rx.issuedAt,
+    });
+    if (rx.narcotic) this.narcoticsOf(rx.patientPseudonym).push({ id: rx.id, start: rx.issuedAt, end: rx.narcoticUntil!, status: rx.status });
+    const key = dayKey(rx.prescriberRpps, rx.issuedAt);
+    const day = this.dayCounts.get(key) ?? { count: 0, added: 0 };
+    day.count += 1;
+    day.added += 1;
+    this.dayCounts.set(key, day);
+    return day.count;
+  }
+
+  /** The prescription was changed in place: written back at flush. */
+  changedPrescription(rx: WatchedPrescription): void {
+    if (!this.created.has(rx.id)) this.changed.add(rx.id);
+  }
+
+  recordPresentation(rx: WatchedPrescription, pharmacyFiness: string, at: Date): void {
+    this.record({ patientPseudonym: rx.patientPseudonym, prescriptionId: rx.id, kind: 'presented', prescriberRpps: null, pharmacyFiness, watched: rx.watched, at });
+  }
+
+  /** Distinct prescribers who wrote for the patient in the window before `at` (watched prescriptions only, if asked). */
+  distinctPrescribers(patient: string, at: Date, watchedOnly: boolean): number {
+    return this.distinct(patient, 'prescribed', at, watchedOnly, (step) => step.prescriberRpps);
+  }
+
+  distinctPharmacies(patient: string, at: Date, watchedOnly: boolean): number {
+    return this.distinct(patient, 'presented', at, watchedOnly, (step) => step.pharmacyFiness);
+  }
+
+  /** The patient's other narcotic prescriptions, not cancelled, whose treatment had not ended at `from`. */
+  activeNarcoticPeriods(patient: string, prescriptionId: string, from: Date): NarcoticPeriod[] {
+    return this.narcoticsOf(patient)
+      .filter((known) => known.id !== prescriptionId && known.end > from && (this.prescriptions.get(known.id)?.status ?? known.status) !== 'cancelled')
+      .map((known) => ({ prescriptionId: known.id, start: known.start, end: known.end }));
+  }
+
+  /** The hits not dismissed on the prescription, this batch's included. */
+  hitsOn(prescriptionId: string): Hit[] {
+    return this.hitsByPrescription.get(prescriptionId) ?? [];
+  }
+
+  /** The hits on the patient's other prescriptions in the window before `at`. */
+  patientHits(patient: string, prescriptionId: string, at: Date): Hit[] {
+    const since = at.getTime() - this.windowDays * DAY_MS;
+    return (this.hitsByPatient.get(patient) ?? []).filter((hit) => hit.prescriptionId !== prescriptionId && hit.at.getTime() > since);
+  }
+
+  addHits(hits: NewHit[]): void {
+    for (const hit of hits) {
+      this.newHits.push(hit);
+      this.indexHit(hit);
+    }
+  }
+
+  /** The evidence behind the prescription's hits not yet written (the written ones are read from rule_hit). */
+  pendingEvidence(prescriptionId: string): EventEvidence[] {
+    return this.newHits.filter((hit) => hit.prescriptionId === prescriptionId).map((hit) => hit.evidence);
+  }
+
+  /** Writes what the batch changed: one statement per table. */
+  async flush(manager: EntityManager): Promise<void> {
+    const rows = (ids: Iterable<string>) => [...ids].map((id) => prescriptionRow(this.prescriptions.get(id)!));
+    if (this.created.size > 0) {
+      await manager.query(
+        `INSERT INTO watched_prescription
+           (id, prescriber_rpps, patient_pseudonym, issued_at, dispensings, refusals, status, secure, valid_until, lines,
+            narcotic, narcotic_until, watch_list, first_presented_at)
+         SELECT id, prescriber_rpps, patient_pseudonym, issued_at, dispensings, refusals, status, secure, valid_until, lines,
+                narcotic, narcotic_until, watch_list, first_presented_at
+           FROM jsonb_populate_recordset(NULL::watched_prescription, $1::jsonb)
+         ON CONFLICT (id) DO NOTHING`,
+        [JSON.stringify(rows(this.created))],
+      );
+    }
+    if (this.changed.size > 0) {
+      await manager.query(
+        `UPDATE watched_prescription AS w
+            SET status = x.status, lines = x.lines, dispensings = x.dispensings, refusals = x.refusals,
+                first_presented_at = x.first_presented_at
+           FROM jsonb_populate_recordset(NULL::watched_prescription, $1::jsonb) AS x
+          WHERE w.id = x.id`,
+        [JSON.stringify(rows(this.changed))],
+      );
+    }
+    if (this.newActivity.length > 0) {
+      await manager.query(
+        `INSERT INTO patient_activity (patient_pseudonym, prescription_id, kind, prescriber_rpps, pharmacy_finess, watched, at)
+         SELECT patient_pseudonym, prescription_id, kind, prescriber_rpps, pharmacy_finess, watched, at
+           FROM jsonb_populate_recordset(NULL::patient_activity, $1::jsonb)`,
+        [
+          JSON.stringify(
+            this.newActivity.map((step) => ({
+              patient_pseudonym: step.patientPseudonym,
+              prescription_id: step.prescriptionId,
+              kind: step.kind,
+              prescriber_rpps: step.prescriberRpps,
+              pharmacy_finess: step.pharmacyFiness,
+              watched: step.watched,
+              at: step.at.toISOString(),
+            })),
+          ),
+        ],
+      );
+    }
+    if (this.newHits.length > 0) {
+      await manager.query(
+        `INSERT INTO rule_hit (id, prescription_id, patient_pseudonym, code, scope, weight, reason, event_id, evidence, dismissed, at)
+         SELECT id, prescription_id, patient_pseudonym, code, scope, weight, reason, event_id, evidence, false, at
+           FROM jsonb_populate_recordset(NULL::rule_hit, $1::jsonb)`,
+        [
+          JSON.stringify(
+            this.newHits.map((hit) => ({
+              id: hit.id,
+              prescription_id: hit.prescriptionId,
+              patient_pseudonym: hit.patientPseudonym,
+              code: hit.code,
+              scope: hit.scope,
+              weight: hit.weight,
+              reason: hit.reason,
+              event_id: hit.eventId,
+              evidence: hit.evidence,
+              at: hit.at.toISOString(),
+            })),
+          ),
+        ],
+      );
+    }
+    const added = [...this.dayCounts].filter(([, day]) => day.added > 0);
+    if (added.length > 0) {
+      // Increments, not the counts read: another instance may have counted the same day meanwhile.
+      await manager.query(
+        `INSERT INTO prescriber_day (prescriber_rpps, day, count)
+         SELECT * FROM unnest($1::bpchar[], $2::date[], $3::int[])
+         ON CONFLICT (prescriber_rpps, day) DO UPDATE SET count = prescriber_day.count + EXCLUDED.count`,
+        [added.map(([key]) => key.slice(0, 11)), added.map(([key]) => key.slice(12)), added.map(([, day]) => day.added)],
+      );
+    }
+  }
+
+  private indexHit(hit: Hit): void {
+    push(this.hitsByPrescription, hit.prescriptionId, hit);
+    if (hit.patientPseudonym) push(this.hitsByPatient, hit.patientPseudonym, hit);
+  }
+
+  private record(step: Activity): void {
+    this.newActivity.push(step);
+    const steps = this.activity.get(step.patientPseudonym);
+    if (steps) steps.push(step);
+    else this.activity.set(step.patientPseudonym, [step]);
+  }
+
+  private distinct(patient: string, kind: Activity['kind'], at: Date, watchedOnly: boolean, value: (step: Activity) => string | null): number {
+    const since = at.getTime() - this.windowDays * DAY_MS;
+    const seen = new Set<string>();
+    for (const step of this.activity.get(patient) ?? []) {
+      if (step.kind !== kind || step.at.getTime() <= since || (watchedOnly && !step.watched)) continue;
+      const name = value(step);
+      if (name) seen.add(name);
+    }
+    return seen.size;
+  }
+
+  private narcoticsOf(patient: string): KnownNarcotic[] {
+    let known = this.narcotics.get(patient);
+    if (!known) this.narcotics.set(patient, (known = []));
+    return known;
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const values = map.get(key);
+  if (values) values.push(value);
+  else map.set(key, [value]);
+}
+
+function unique(values: (string | undefined)[]): string[] {
+  return [...new Set(values.filter((value): value is string => typeof value === 'string' && value !== ''))];
+}
+
+function dayKey(rpps: string, at: Date): string {
+  return `${rpps}|${at.toISOString().slice(0, 10)}`;
+}
+
+function prescriptionRow(rx: WatchedPrescription): Record<string, unknown> {
+  const iso = (date: Date | null) => (date ? new Date(date).toISOString() : null);
+  return {
+    id: rx.id,
+    prescriber_rpps: rx.prescriberRpps,
+    patient_pseudonym: rx.patientPseudonym,
+    issued_at: iso(rx.issuedAt),
+    dispensings: rx.dispensings,
+    refusals: rx.refusals,
+    status: rx.status,
+    secure: rx.secure,
+    valid_until: iso(rx.validUntil),
+    lines: rx.lines,
+    narcotic: rx.narcotic,
+    narcotic_until: iso(rx.narcoticUntil),
+    watch_list: rx.watchList,
+    first_presented_at: iso(rx.firstPresentedAt),
+  };
+}
