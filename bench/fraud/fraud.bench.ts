@@ -1,17 +1,23 @@
 // Fraud under load, on its own broker and databases: (1) the pre-dispense verdict's round trip
-// (check request produced → verdict read back, both through Kafka) at a steady request rate while
-// the service also consumes background events; (2) how many events per second fraud consumes
-// (inbox rows) when a backlog is produced at once, and how its lag drains.
+// (check request produced → verdict read back, both through Kafka) at a steady request rate, idle
+// and while fraud consumes a steady stream of events; (2) how many events per second fraud consumes
+// (inbox rows) from a backlog produced at once: an "issued storm" (every event a new prescription,
+// half of them watch-listed, so a third open or grow cases) and the normal lifecycle mix (issued,
+// scanned, claimed, dispensed); (3) whether it keeps up with the mix produced at a fixed rate
+// (--rate events/s, default 2000), its consumer lag sampled every half second.
 //
 // Beside it, a baseline: the same produce → consume → produce → consume round trip on the same
 // broker through a trivial in-process echo (no database), so the figures can be read against what
 // Kafka and kafkajs alone cost on this machine at that moment.
 //
 //   ORDO_BUILD_DIR=.build-fraud node scripts/build.mjs && \
-//     ORDO_BUILD_DIR=.build-fraud node .build-fraud/bench/fraud/fraud.bench.js [--checks-per-second 200] [--seconds 20] [--backlog 20000]
+//     ORDO_BUILD_DIR=.build-fraud node .build-fraud/bench/fraud/fraud.bench.js [--checks-per-second 200] [--seconds 20] [--backlog 20000] [--rate 2000]
 import {
   FraudCheckRequested,
+  PrescriptionClaimed,
+  PrescriptionDispensed,
   PrescriptionIssued,
+  PrescriptionScanned,
   Topics,
   createCloudEvent,
   patientKeysFromEnv,
@@ -38,6 +44,7 @@ const option = (name: string, fallback: number) => {
 const CHECKS_PER_SECOND = option('checks-per-second', 200);
 const SECONDS = option('seconds', 20);
 const BACKLOG = option('backlog', 20000);
+const RATE = option('rate', 2000);
 const PATIENTS = 2000;
 const PRESCRIPTIONS = 5000;
 const KAFKA_PORT = 39192;
@@ -52,7 +59,7 @@ const keys = patientKeysFromEnv({});
 const sealed = sealPatient({ ins: '2840375123456' + '46', firstName: 'A', lastName: 'B', birthDate: '1984-03-17', sex: 'F' }, keys);
 const LABELS = ['DOLIPRANE 1000 mg, comprimé', 'TRAMADOL BIOGARAN 50 mg, gélule', 'AMOXICILLINE 1 g, comprimé', 'ZOLPIDEM ARROW 10 mg, comprimé'];
 
-function issued(patient: string, n: number) {
+function issued(patient: string, n: number, label = LABELS[n % LABELS.length]) {
   const prescriptionId = generatePrescriptionId();
   const now = new Date();
   const data = {
@@ -63,9 +70,56 @@ function issued(patient: string, n: number) {
     secure: false,
     issuedAt: now.toISOString(),
     validUntil: new Date(now.getTime() + 90 * 86_400_000).toISOString(),
-    lines: [{ lineNo: 1, label: LABELS[n % LABELS.length], dosage: '1/j', quantity: 30, unit: 'comprimé', durationDays: 30, renewals: 0 }],
+    lines: [{ lineNo: 1, label, dosage: '1/j', quantity: 30, unit: 'comprimé', durationDays: 30, renewals: 0 }],
   };
   return { prescriptionId, message: message(PrescriptionIssued.type, prescriptionId, data) };
+}
+
+/**
+ * One prescription's normal path through fraud's topics: issued (a fresh patient every other
+ * prescription, one pharmacy per patient, mostly ordinary medicines), then scanned, claimed and
+ * dispensed at that pharmacy. Four events, keyed by the prescription as the services key them.
+ */
+function lifecycle(n: number): { topic: string; message: Message }[] {
+  const patient = `mix-patient-${Math.floor(n / 2)}`.padEnd(43, 'x');
+  const label = n % 10 === 0 ? LABELS[1] : n % 2 === 0 ? LABELS[0] : LABELS[2];
+  const made = issued(patient, n, label);
+  const pharmacyFiness = withLuhnCheckDigit(String(76000000 + (Math.floor(n / 2) % 3000)));
+  const pharmacistRpps = withLuhnCheckDigit('2000000000');
+  const id = made.prescriptionId;
+  return [
+    { topic: Topics.prescriptions, message: made.message },
+    { topic: Topics.dispensing, message: message(PrescriptionScanned.type, id, { prescriptionId: id, outcome: 'genuine', status: 'ISSUED', pharmacyFiness, pharmacistRpps }) },
+    {
+      topic: Topics.dispensing,
+      message: message(PrescriptionClaimed.type, id, {
+        prescriptionId: id,
+        claimId: randomUUID(),
+        pharmacyFiness,
+        pharmacistRpps,
+        expiresAt: new Date(Date.now() + 600_000).toISOString(),
+        decision: 'allow',
+        verdictSource: 'fraud',
+      }),
+    },
+    {
+      topic: Topics.dispensing,
+      message: message(PrescriptionDispensed.type, id, {
+        prescriptionId: id,
+        dispensationId: randomUUID(),
+        pharmacyFiness,
+        pharmacistRpps,
+        complete: true,
+        lines: [{ lineNo: 1, quantity: 30 }],
+      }),
+    },
+  ];
+}
+
+async function sendAll(producer: Producer, items: { topic: string; message: Message }[]): Promise<void> {
+  const byTopic = new Map<string, Message[]>();
+  for (const item of items) byTopic.set(item.topic, [...(byTopic.get(item.topic) ?? []), item.message]);
+  await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
 }
 
 function message(type: string, subject: string, data: object): Message {
@@ -74,6 +128,23 @@ function message(type: string, subject: string, data: object): Message {
 
 async function inboxCount(db: Client): Promise<number> {
   return Number((await db.query('SELECT count(*) FROM inbox')).rows[0].count);
+}
+
+interface Sustained {
+  trips: RoundTrips;
+  produced: number;
+  checks: number;
+  producedSeconds: number;
+  lag: { seconds: number; lag: number }[];
+  maxLag: number;
+  caughtUpAfter: number;
+  consumed: number;
+}
+
+interface Drain {
+  events: number;
+  seconds: number;
+  perSecond: number;
 }
 
 interface RoundTrips {
@@ -95,6 +166,7 @@ async function roundTrips(
   replyTopic: string,
   title: string,
   seconds = SECONDS,
+  onSend: () => void = () => {},
 ): Promise<RoundTrips> {
   const sentAt = new Map<string, bigint>();
   const latencies: number[] = [];
@@ -138,6 +210,7 @@ async function roundTrips(
       typed: false,
     };
     sentAt.set(checkId, process.hrtime.bigint());
+    onSend();
     inFlight.push(producer.send({ topic: requestTopic, acks: 1, messages: [message(FraudCheckRequested.type, target.prescriptionId, data)] }));
     if ((i + 1) % (CHECKS_PER_SECOND * 5) === 0) log(`  sent ${i + 1}/${total}, answered ${latencies.length}`);
   }
@@ -215,54 +288,108 @@ async function main(): Promise<void> {
   await echoJoined;
   const baseline = await roundTrips(client, producer, known, ECHO_TOPIC, ECHO_REPLY_TOPIC, 'baseline (echo, no database)');
   loads.push({ phase: 'after baseline', load: load() });
-  await echo.disconnect();
-  await echoProducer.disconnect();
 
   // 1. Verdict latency at a steady rate, fraud otherwise idle, after a warm-up (JIT, connections, prepared statements) that is not counted.
   await roundTrips(client, producer, known, Topics.fraudChecks, Topics.fraudCheckReplies, 'warm-up (not counted)', 10);
   const verdict = await roundTrips(client, producer, known, Topics.fraudChecks, Topics.fraudCheckReplies, 'fraud verdicts, idle');
   loads.push({ phase: 'after verdicts (idle)', load: load() });
 
-  // 2. Consumption rate: a backlog produced at once, drained by fraud.
-  log(`throughput: producing a backlog of ${BACKLOG} issued events`);
-  const before = await inboxCount(db);
-  for (let start = 0; start < BACKLOG; start += 1000) {
-    const batch = Array.from({ length: Math.min(1000, BACKLOG - start) }, (_, i) => issued(patients[(start + i) % PATIENTS], start + i).message);
-    await producer.send({ topic: Topics.prescriptions, messages: batch });
-  }
-  const drainStart = Date.now();
-  let lastLog = drainStart;
-  const samples: { seconds: number; consumed: number }[] = [];
-  for (;;) {
-    const consumed = (await inboxCount(db)) - before;
-    const seconds = (Date.now() - drainStart) / 1000;
-    samples.push({ seconds, consumed });
-    if (consumed >= BACKLOG) break;
-    if (Date.now() - lastLog > 5000) {
-      log(`  consumed ${consumed}/${BACKLOG} after ${fmt(seconds)} s`);
-      lastLog = Date.now();
+  // 2. Consumption rate: backlogs produced at once, drained by fraud.
+  const drain = async (title: string, produce: () => Promise<number>): Promise<Drain> => {
+    log(`${title}: producing the backlog`);
+    const before = await inboxCount(db);
+    const total = await produce();
+    const started = Date.now();
+    let lastLog = started;
+    let consumed = 0;
+    for (;;) {
+      consumed = (await inboxCount(db)) - before;
+      if (consumed >= total || Date.now() - started > 600_000) break;
+      if (Date.now() - lastLog > 5000) {
+        log(`  consumed ${consumed}/${total} after ${fmt((Date.now() - started) / 1000)} s`);
+        lastLog = Date.now();
+      }
+      await sleep(100);
     }
-    if (seconds > 600) break;
-    await sleep(250);
-  }
-  const drainSeconds = samples[samples.length - 1].seconds;
-  const throughput = samples[samples.length - 1].consumed / drainSeconds;
-  log(`throughput: ${samples[samples.length - 1].consumed} events in ${fmt(drainSeconds)} s = ${fmt(throughput)} events/s`);
-  loads.push({ phase: 'after backlog drain', load: load() });
+    const seconds = (Date.now() - started) / 1000;
+    log(`${title}: ${consumed} events in ${fmt(seconds)} s = ${fmt(consumed / seconds)} events/s`);
+    return { events: consumed, seconds, perSecond: consumed / seconds };
+  };
+  const storm = await drain(`issued storm (${BACKLOG} events)`, async () => {
+    for (let start = 0; start < BACKLOG; start += 1000) {
+      const batch = Array.from({ length: Math.min(1000, BACKLOG - start) }, (_, i) => issued(patients[(start + i) % PATIENTS], start + i).message);
+      await producer.send({ topic: Topics.prescriptions, messages: batch });
+    }
+    return BACKLOG;
+  });
+  loads.push({ phase: 'after the issued storm', load: load() });
+  let lifecycles = 0;
+  const mix = await drain(`lifecycle mix (${BACKLOG} events)`, async () => {
+    for (let sent = 0; sent < BACKLOG; sent += 1000) await sendAll(producer, Array.from({ length: 250 }, () => lifecycle(lifecycles++)).flat());
+    return Math.ceil(BACKLOG / 1000) * 1000;
+  });
+  loads.push({ phase: 'after the lifecycle mix', load: load() });
 
-  // 3. Verdicts under load: the same checks while fraud drains another backlog.
-  log(`verdicts under load: another backlog of ${BACKLOG} issued events, checks at the same rate meanwhile`);
-  const beforeLoaded = await inboxCount(db);
-  for (let start = 0; start < BACKLOG; start += 1000) {
-    const batch = Array.from({ length: Math.min(1000, BACKLOG - start) }, (_, i) => issued(patients[(start + i) % PATIENTS], start + i).message);
-    await producer.send({ topic: Topics.prescriptions, messages: batch });
-  }
-  const loadedStart = Date.now();
-  const loaded = await roundTrips(client, producer, known, Topics.fraudChecks, Topics.fraudCheckReplies, 'fraud verdicts, under load');
-  const consumedMeanwhile = (await inboxCount(db)) - beforeLoaded;
-  const loadedSeconds = (Date.now() - loadedStart) / 1000;
-  loads.push({ phase: 'after verdicts under load', load: load() });
-  log(`  meanwhile fraud consumed ${consumedMeanwhile} events in ${fmt(loadedSeconds)} s (${fmt(consumedMeanwhile / loadedSeconds)} events/s, checks included)`);
+  // 3. The mix at a fixed rate for SECONDS, checks at CHECKS_PER_SECOND meanwhile: the round trip under
+  // that load (through the echo first, as the baseline, then through fraud), and fraud's consumer lag
+  // (events produced and not yet consumed) sampled every half second.
+  const sustained = async (requestTopic: string, replyTopic: string, title: string, checksAreFraudEvents: boolean): Promise<Sustained> => {
+    log(`${title}: the lifecycle mix at ${RATE} events/s for ${SECONDS} s, checks at ${CHECKS_PER_SECOND}/s meanwhile`);
+    const before = await inboxCount(db);
+    let checks = 0;
+    let produced = 0;
+    let producing = true;
+    const lag: { seconds: number; lag: number }[] = [];
+    const started = Date.now();
+    let producedSeconds = 0;
+    const producerLoop = (async () => {
+      const tickMs = 50;
+      const perTick = Math.round((RATE * tickMs) / 1000 / 4);
+      for (let tick = 0; tick < (SECONDS * 1000) / tickMs; tick++) {
+        const due = started + tick * tickMs;
+        if (due > Date.now()) await sleep(due - Date.now());
+        await sendAll(producer, Array.from({ length: perTick }, () => lifecycle(lifecycles++)).flat());
+        produced += perTick * 4;
+      }
+      producedSeconds = (Date.now() - started) / 1000;
+      producing = false;
+    })();
+    const lagLoop = (async () => {
+      while (producing) {
+        await sleep(500);
+        const consumed = (await inboxCount(db)) - before;
+        lag.push({ seconds: (Date.now() - started) / 1000, lag: produced + (checksAreFraudEvents ? checks : 0) - consumed });
+      }
+    })();
+    const trips = await roundTrips(client, producer, known, requestTopic, replyTopic, title, SECONDS, () => checks++);
+    await producerLoop;
+    await lagLoop;
+    const expected = produced + (checksAreFraudEvents ? checks : 0);
+    const catchUpStart = Date.now();
+    while ((await inboxCount(db)) - before < expected && Date.now() - catchUpStart < 120_000) await sleep(100);
+    const result: Sustained = {
+      trips,
+      produced,
+      checks,
+      producedSeconds,
+      lag,
+      maxLag: Math.max(0, ...lag.map((sample) => sample.lag)),
+      caughtUpAfter: (Date.now() - catchUpStart) / 1000,
+      consumed: (await inboxCount(db)) - before,
+    };
+    log(
+      `${title}: produced ${produced} events in ${fmt(producedSeconds)} s (${fmt(produced / producedSeconds)}/s); lag max ${result.maxLag}, ` +
+        `last samples ${lag.slice(-4).map((sample) => sample.lag).join(', ')}; all consumed ${fmt(result.caughtUpAfter)} s after the producer stopped`,
+    );
+    return result;
+  };
+  const echoLoaded = await sustained(ECHO_TOPIC, ECHO_REPLY_TOPIC, 'baseline (echo) under load', false);
+  loads.push({ phase: 'after the baseline under load', load: load() });
+  await echo.disconnect();
+  await echoProducer.disconnect();
+  const fraudLoaded = await sustained(Topics.fraudChecks, Topics.fraudCheckReplies, 'fraud verdicts under load', true);
+  const loaded = fraudLoaded.trips;
+  loads.push({ phase: 'after the verdicts under load', load: load() });
 
   await producer.disconnect();
   await db.end();
@@ -272,7 +399,7 @@ async function main(): Promise<void> {
     `# Fraud benchmark (${new Date().toISOString()})`,
     '',
     `Fraud service alone (one process) on a fresh single-node Kafka (3 partitions per topic) and PostgreSQL, ${PRESCRIPTIONS} prescriptions of ${PATIENTS} patients seeded. ` +
-      `Machine: ${require('node:os').cpus().length} cores, shared with other engineers' runs.`,
+      `Machine: ${require('node:os').cpus().length} cores, shared with whatever else runs on it (load averages below).`,
     '',
     `Command: \`ORDO_BUILD_DIR=.build-fraud node scripts/build.mjs && ORDO_BUILD_DIR=.build-fraud node .build-fraud/bench/fraud/fraud.bench.js ${args.join(' ')}\``,
     '',
@@ -282,14 +409,32 @@ async function main(): Promise<void> {
     '|---|---|---|---|---|---|---|',
     row('baseline: kafkajs echo, no database', baseline),
     row('fraud verdict, events idle', verdict),
-    row(`fraud verdict while draining ${BACKLOG} events`, loaded),
+    row(`baseline: kafkajs echo while fraud consumes the mix at ${RATE} events/s`, echoLoaded.trips),
+    row(`fraud verdict while consuming the mix at ${RATE} events/s`, loaded),
     '',
     `Decisions (idle run): ${JSON.stringify(verdict.decisions)}`,
     '',
-    '## Consumption of a backlog (issued events, rules included)',
+    '## Consumption of a backlog (inbox rows: each event applied once)',
     '',
-    `${BACKLOG} events drained in ${fmt(drainSeconds)} s: **${fmt(throughput)} events/s**. ` +
-      `During the loaded verdict run: ${consumedMeanwhile} events in ${fmt(loadedSeconds)} s (${fmt(consumedMeanwhile / loadedSeconds)} events/s).`,
+    '| backlog | events | seconds | events/s |',
+    '|---|---|---|---|',
+    `| issued storm (every event a new prescription, half of them watch-listed: many open or grow cases) | ${storm.events} | ${fmt(storm.seconds)} | **${fmt(storm.perSecond)}** |`,
+    `| lifecycle mix (issued, scanned, claimed, dispensed) | ${mix.events} | ${fmt(mix.seconds)} | **${fmt(mix.perSecond)}** |`,
+    '',
+    `## Sustained: the lifecycle mix at ${RATE} events/s for ${SECONDS} s, checks at ${CHECKS_PER_SECOND}/s`,
+    '',
+    ...[
+      ['with the echo checks (fraud consumes the mix only)', echoLoaded],
+      ['with fraud checks (fraud consumes the mix and the checks)', fraudLoaded],
+    ].flatMap(([title, run]) => {
+      const r = run as Sustained;
+      return [
+        `- ${title}: produced ${r.produced} events${r === fraudLoaded ? ` and ${r.checks} checks` : ''} in ${fmt(r.producedSeconds)} s (${fmt(r.produced / r.producedSeconds)} events/s). ` +
+          `Lag (produced − consumed), every 0.5 s: max **${r.maxLag}**, last four ${r.lag.slice(-4).map((sample) => sample.lag).join(', ')}; ` +
+          `everything consumed ${fmt(r.caughtUpAfter)} s after the producer stopped.`,
+        `  Samples (s: events): ${r.lag.map((sample) => `${fmt(sample.seconds, 1)}: ${sample.lag}`).join(' · ')}`,
+      ];
+    }),
     '',
     '## Load average (1 / 5 / 15 min) through the run',
     '',

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { existsSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
@@ -19,11 +20,25 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
   private readonly logger = new Logger(VerdictResponder.name);
   private worker?: Worker;
   private stopping = false;
+  private nice = 0;
 
   constructor(private readonly dataSource: DataSource) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.start();
+    // On Linux a thread's priority is its own, and a thread started later inherits it: the verdict
+    // worker (started above) keeps the process's priority while the main thread (event recording, the
+    // analysts' API) yields the CPU to it, so a busy event stream does not delay the answers.
+    const nice = eventsNice(process.env.FRAUD_EVENTS_NICE);
+    if (nice > 0) {
+      try {
+        setPriority(0, nice);
+        this.nice = nice;
+        this.logger.log(`event recording at nice ${nice}, verdicts at the process's priority`);
+      } catch (error) {
+        this.logger.warn(`could not lower the event recording's priority: ${(error as Error).message}`);
+      }
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -60,10 +75,19 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
       worker.once('error', (error) => this.logger.error(`verdict worker error: ${error.message}`));
       worker.once('exit', (code) => {
         if (this.stopping) return;
-        this.logger.error(`verdict worker exited (${code}); starting another`);
+        // A thread cannot raise its priority back: a replacement inherits the main thread's.
+        this.logger.error(`verdict worker exited (${code}); starting another${this.nice > 0 ? ` (at nice ${this.nice}, as the main thread)` : ''}`);
         reject(new Error(`verdict worker exited with ${code} before it was ready`));
         setTimeout(() => void this.start().catch((error) => this.logger.error((error as Error).message)), 1000);
       });
     });
   }
+}
+
+/** FRAUD_EVENTS_NICE: 0 to 19 (default 10); 0 leaves the main thread at the process's priority. */
+export function eventsNice(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 10;
+  const nice = Number(raw);
+  if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new Error(`FRAUD_EVENTS_NICE must be an integer from 0 to 19, got "${raw}"`);
+  return nice;
 }
