@@ -206,6 +206,50 @@ describe('fraud: rules, verdicts, holds and cases', () => {
     expect(decisions).toEqual(['allow', 'allow', 'allow', 'allow', 'deny']);
   });
 
+  it('applies visits that reached fraud before their prescription did, once it arrives', async () => {
+    const patient = traffic.patient();
+    const prescriber = rpps('4100000000');
+    // Four watched prescriptions dispensed at four pharmacies, in the usual order.
+    for (let n = 1; n <= 4; n++) {
+      const issued = traffic.issuedData({ patient, prescriber, label: 'TRAMADOL BIOGARAN 50 mg, gélule' });
+      await traffic.emit(PrescriptionIssued, issued.prescriptionId, issued, '/ordo/prescribing');
+      await known(issued.prescriptionId);
+      await traffic.emit(PrescriptionDispensed, issued.prescriptionId, {
+        prescriptionId: issued.prescriptionId,
+        dispensationId: randomUUID(),
+        pharmacyFiness: finess(`3300000${n}`),
+        pharmacistRpps: pharmacist,
+        complete: true,
+        lines: [{ lineNo: 1, quantity: 30 }],
+      });
+    }
+    // The fifth pharmacy's dispensing reaches fraud before the prescription's issued event (the two
+    // topics are consumed independently): it waits, and counts once the prescription is known.
+    const fifth = traffic.issuedData({ patient, prescriber, label: 'TRAMADOL BIOGARAN 50 mg, gélule' });
+    const dispensed = await traffic.emit(PrescriptionDispensed, fifth.prescriptionId, {
+      prescriptionId: fifth.prescriptionId,
+      dispensationId: randomUUID(),
+      pharmacyFiness: finess('33000005'),
+      pharmacistRpps: pharmacist,
+      complete: true,
+      lines: [{ lineNo: 1, quantity: 30 }],
+    });
+    const db = await system.db('fraud');
+    await eventually(async () => {
+      const { rows } = await db.query('SELECT 1 FROM parked_event WHERE prescription_id = $1', [fifth.prescriptionId]);
+      return rows.length ? true : undefined;
+    }, 30000, 'the early dispensing to be parked');
+    await traffic.emit(PrescriptionIssued, fifth.prescriptionId, fifth, '/ordo/prescribing');
+
+    const page = await alertsOf(`patientPseudonym=${encodeURIComponent(patient)}&rule=PHARMACY_SHOPPING`);
+    expect(page.items[0].prescriptionId).toBe(fifth.prescriptionId);
+    expect(page.items[0].evidence.map((item: { eventId: string }) => item.eventId)).toContain(dispensed.id);
+    const { rows: parked } = await db.query('SELECT 1 FROM parked_event WHERE prescription_id = $1', [fifth.prescriptionId]);
+    expect(parked).toHaveLength(0);
+    const { rows: rx } = await db.query('SELECT status, dispensings FROM watched_prescription WHERE id = $1', [fifth.prescriptionId]);
+    expect(rx).toEqual([{ status: 'dispensed', dispensings: 1 }]);
+  });
+
   it('flags overlapping narcotic prescriptions of one patient beyond the tolerance', async () => {
     const patient = traffic.patient();
     const now = Date.now();

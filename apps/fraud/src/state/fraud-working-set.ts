@@ -68,6 +68,9 @@ export class FraudWorkingSet {
   private readonly hitsByPrescription = new Map<string, Hit[]>();
   private readonly hitsByPatient = new Map<string, Hit[]>();
   private readonly newHits: NewHit[] = [];
+  /** Presentations waiting for their prescription's issued event, by prescription, in arrival order. */
+  private readonly parked = new Map<string, CloudEvent[]>();
+  private readonly newlyParked: { prescriptionId: string; event: CloudEvent }[] = [];
 
   private constructor(private readonly windowDays: number) {}
 
@@ -79,10 +82,27 @@ export class FraudWorkingSet {
     const earliest = new Date(Math.min(...times));
 
     if (ids.length > 0) {
+      // Prescriptions fraud does not know yet cannot be row-locked: the batch that parks a presentation
+      // of one and the batch that reads its issued event take this lock instead (one statement, sorted).
+      await manager.query(
+        'SELECT count(pg_advisory_xact_lock(key)) FROM (SELECT DISTINCT hashtextextended(id, 1) AS key FROM unnest($1::text[]) AS id ORDER BY 1) AS locks',
+        [ids],
+      );
       const rows = await manager.find(WatchedPrescription, { where: { id: In(ids) }, order: { id: 'ASC' }, lock: { mode: 'pessimistic_write' } });
       for (const row of rows) set.prescriptions.set(row.id, row);
     }
     const issuing = subjects.filter((data) => data.lines && data.patientPseudonym && data.prescriberRpps && data.issuedAt);
+    const joining = issuing.map((data) => data.prescriptionId!).filter((id) => !set.prescriptions.has(id));
+    if (joining.length > 0) {
+      const parked: { prescription_id: string; event: CloudEvent; seq: string }[] = await manager.query(
+        // Through a SELECT: TypeORM hands a bare DELETE's result back as [rows, count].
+        `WITH taken AS (DELETE FROM parked_event WHERE prescription_id = ANY($1::bpchar[]) RETURNING prescription_id, event, seq)
+         SELECT prescription_id, event, seq FROM taken`,
+        [joining],
+      );
+      parked.sort((a, b) => Number(a.seq) - Number(b.seq));
+      for (const row of parked) push(set.parked, row.prescription_id, row.event);
+    }
     const patients = unique([...issuing.map((data) => data.patientPseudonym), ...[...set.prescriptions.values()].map((rx) => rx.patientPseudonym)]);
     if (patients.length > 0) {
       // One patient's events arrive on several partitions (and instances): each batch must see the others' committed rows.
@@ -152,6 +172,20 @@ export class FraudWorkingSet {
 
   prescription(id: string): WatchedPrescription | undefined {
     return this.prescriptions.get(id);
+  }
+
+  /** Keeps a presentation of a prescription not known yet, to apply once its issued event arrives. */
+  park(prescriptionId: string, event: CloudEvent): void {
+    this.newlyParked.push({ prescriptionId, event });
+    push(this.parked, prescriptionId, event);
+  }
+
+  /** The presentations that waited for this prescription, in arrival order; each given once. */
+  takeParked(prescriptionId: string): CloudEvent[] {
+    const events = this.parked.get(prescriptionId) ?? [];
+    this.parked.delete(prescriptionId);
+    this.newlyParked.splice(0, this.newlyParked.length, ...this.newlyParked.filter((item) => item.prescriptionId !== prescriptionId));
+    return events;
   }
 
   /** A new prescription with its `prescribed` step; the prescriber's count for that day, this one included. */
@@ -267,6 +301,13 @@ export class FraudWorkingSet {
             })),
           ),
         ],
+      );
+    }
+    if (this.newlyParked.length > 0) {
+      await manager.query(
+        `INSERT INTO parked_event (prescription_id, event)
+         SELECT p, e FROM unnest($1::bpchar[], $2::jsonb[]) WITH ORDINALITY AS x(p, e, n) ORDER BY n`,
+        [this.newlyParked.map((item) => item.prescriptionId), this.newlyParked.map((item) => JSON.stringify(item.event))],
       );
     }
     if (this.newHits.length > 0) {
