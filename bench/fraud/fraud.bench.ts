@@ -29,7 +29,7 @@ import { withLuhnCheckDigit } from '@ordo/identifiers';
 import { Kafka, Message, Producer } from 'kafkajs';
 import { loadavg } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { dropDatabases, setUp, startFreshKafka, startPostgres, startService, stopAll, stopAllOnSignals } from '../support/infra';
@@ -442,7 +442,9 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   const file = join(root, 'bench', 'results', `fraud-${new Date().toISOString().slice(0, 10)}.md`);
-  writeFileSync(file, report);
+  // Appended: the day's earlier runs (and the notes written under them) stay.
+  if (existsSync(file)) appendFileSync(file, `\n---\n\n${report}`);
+  else writeFileSync(file, report);
   log(`report written to ${file}`);
 }
 
