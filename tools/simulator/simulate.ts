@@ -329,8 +329,14 @@ function normalPatient(services: Services, patient: Patient): WeekPlan {
   const narcoticWeek = chronicNarcotic ? random.int(0, WEEKS - 1) : -1;
   const narcotic = random.pick(NARCOTICS);
   const earlier = random.int(21, 26);
-  const visits = Array.from({ length: WEEKS }, () => random.chance(0.3));
-  const watchedProfile = random.chance(0.15);
+  // A chronic patient followed by specialists too (say a rheumatologist and a psychiatrist), on
+  // watched molecules, seen more often, and now and then at the on-call pharmacy: close to the
+  // shopping thresholds without shopping (3 regular prescribers, 2–3 pharmacies).
+  const followedBySpecialists = random.chance(0.1);
+  const specialists = followedBySpecialists ? [random.int(0, PRESCRIBERS - 1), random.int(0, PRESCRIBERS - 1)] : [];
+  const onCall = followedBySpecialists && random.chance(0.5) ? random.int(0, PHARMACIES - 1) : undefined;
+  const visits = Array.from({ length: WEEKS }, () => random.chance(followedBySpecialists ? 0.6 : 0.3));
+  const watchedProfile = followedBySpecialists || random.chance(0.15);
   return (week) => {
     const tasks: (() => Promise<void>)[] = [];
     if (week === narcoticWeek) {
@@ -343,13 +349,13 @@ function normalPatient(services: Services, patient: Patient): WeekPlan {
     if (visits[week]) {
       tasks.push(async () => {
         // Mostly the GP; sometimes a replacement doctor.
-        const prescriber = random.chance(0.12) ? random.int(0, PRESCRIBERS - 1) : patient.gp;
+        const prescriber = random.chance(0.12) ? random.int(0, PRESCRIBERS - 1) : random.pick([patient.gp, patient.gp, ...specialists]);
         const lines = [random.pick(PLAIN)];
         if (watchedProfile && random.chance(0.6)) lines.push(random.pick(WATCHED));
         else if (random.chance(0.3)) lines.push(random.pick(PLAIN.filter((m) => m !== lines[0])));
         const id = await services.issue(prescriber, patient, lines);
         if (!id || random.chance(0.08)) return; // some prescriptions are never presented
-        const pharmacy = random.pick(patient.pharmacies);
+        const pharmacy = onCall !== undefined && random.chance(0.15) ? onCall : random.pick(patient.pharmacies);
         if (await services.known(id, pharmacy)) await services.claimAndDispense(id, pharmacy);
       });
     }
