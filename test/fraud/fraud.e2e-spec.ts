@@ -24,7 +24,7 @@ describe('fraud: rules, verdicts, holds and cases', () => {
   const pharmacist = rpps('2000000000');
 
   beforeAll(async () => {
-    system = await OrdoSystem.start(15000, ['fraud']);
+    system = await OrdoSystem.start(15000, ['fraud'], { PARKED_SWEEP_INTERVAL_MS: '500' });
     traffic = new FraudTraffic();
     await traffic.start();
     analyst = await system.token({ role: 'fraud-analyst' });
@@ -248,6 +248,21 @@ describe('fraud: rules, verdicts, holds and cases', () => {
     expect(parked).toHaveLength(0);
     const { rows: rx } = await db.query('SELECT status, dispensings FROM watched_prescription WHERE id = $1', [fifth.prescriptionId]);
     expect(rx).toEqual([{ status: 'dispensed', dispensings: 1 }]);
+  });
+
+  it('drops presentations whose prescription never reached fraud within the window, and keeps recent ones', async () => {
+    const db = await system.db('fraud');
+    const [old, recent] = [traffic.issuedData({ patient: traffic.patient() }), traffic.issuedData({ patient: traffic.patient() })];
+    await db.query(
+      `INSERT INTO parked_event (prescription_id, event, parked_at) VALUES ($1, '{}', now() - interval '91 days'), ($2, '{}', now() - interval '89 days')`,
+      [old.prescriptionId, recent.prescriptionId],
+    );
+    await eventually(async () => {
+      const { rows } = await db.query('SELECT 1 FROM parked_event WHERE prescription_id = $1', [old.prescriptionId]);
+      return rows.length === 0 ? true : undefined;
+    }, 30000, 'the 91-day-old parked presentation to be dropped');
+    const { rows } = await db.query('SELECT 1 FROM parked_event WHERE prescription_id = $1', [recent.prescriptionId]);
+    expect(rows).toHaveLength(1);
   });
 
   it('flags overlapping narcotic prescriptions of one patient beyond the tolerance', async () => {

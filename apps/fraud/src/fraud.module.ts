@@ -20,6 +20,7 @@ import { fraudSchema } from './schema';
 import { EventStateController } from './state/event-state.controller';
 import { FraudStateRepository } from './state/fraud-state.repository';
 import { PrescriberRegistrySeeder } from './state/prescriber-registry.seeder';
+import { PruneParkedEvents } from './state/prune-parked-events.usecase';
 import { RecordPrescriptionEnded } from './state/record-ended.usecase';
 import { RecordPrescriptionIssued } from './state/record-issued.usecase';
 import { RecordPresentation } from './state/record-presentation.usecase';
@@ -36,6 +37,7 @@ import { RecordPresentation } from './state/record-presentation.usecase';
   providers: [
     ...fraudRuleProviders,
     FraudStateRepository,
+    PruneParkedEvents,
     PrescriberRegistrySeeder,
     HoldPlacement,
     AssessPrescription,
