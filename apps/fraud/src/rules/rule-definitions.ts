@@ -19,7 +19,6 @@ export interface RuleDefinition {
 }
 
 const PRESENTATION_TRIGGERS: FraudFacts['trigger'][] = ['scanned', 'claimed', 'dispensed', 'refused', 'check'];
-const ALL: FraudFacts['trigger'][] = ['issued', ...PRESENTATION_TRIGGERS];
 
 export const DEFAULT_WEIGHTS: Record<string, number> = {
   FORGED_CODE: 80,
