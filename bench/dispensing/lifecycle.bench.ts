@@ -37,6 +37,7 @@ import { MARKERS, ProfileSummary, summariseProfile } from '../support/cpu-profil
 import { ServiceProcess, dropDatabases, setUp, startFreshKafka, startPostgres, startService, stopAll, stopAllOnSignals, useOwnBuild } from '../support/infra';
 import { Machine, describeMachine } from '../support/machine';
 import { WaitProfile, startWaitSampler } from '../support/pg-waits';
+import { addResultsSection } from '../support/results';
 import { fmt, mean, percentile, ratio, sleep, sortedCopy } from '../support/stats';
 import { PRESCRIBER_BLOCK, bodyFactory, prescriptionRequest } from '../prescribing/fixtures';
 import { Answer, JsonClient } from './http-client';
@@ -1087,22 +1088,16 @@ function writeResults(): string {
   const date = new Date().toISOString().slice(0, 10);
   const file = join(dir, `dispensing-${date}.md`);
   const section = `${markdown()}\n`;
-  if (!existsSync(file)) {
-    const intro = [
-      `# Dispensing lifecycle benchmark, ${date}`,
-      '',
-      'Written by `bench/dispensing/lifecycle.bench.ts`; each run adds a section above the findings. Target (issue 4): 500 whole',
-      'lifecycles (issue, scan, claim, dispense) per second on this 2-core machine, with p99 at each step. Compare ratios to the',
-      'baselines of the same run, not absolutes: the machine is shared and drifts ±20 % (DESIGN §10).',
-      '',
-    ].join('\n');
-    writeFileSync(file, `${intro}\n${section}`);
-  } else {
-    // Runs go before the hand-written findings, if there are any.
-    const text = readFileSync(file, 'utf8');
-    const at = text.indexOf('\n## Findings');
-    writeFileSync(file, at >= 0 ? `${text.slice(0, at + 1)}${section}\n${text.slice(at + 1)}` : `${text}\n${section}`);
-  }
+  // The intro only heads a new file.
+  const intro = [
+    `# Dispensing lifecycle benchmark, ${date}`,
+    '',
+    'Written by `bench/dispensing/lifecycle.bench.ts`; each run adds a section above the findings. Target (issue 4): 500 whole',
+    'lifecycles (issue, scan, claim, dispense) per second on this 2-core machine, with p99 at each step. Compare ratios to the',
+    'baselines of the same run, not absolutes: the machine is shared and drifts ±20 % (DESIGN §10).',
+    '',
+  ].join('\n');
+  addResultsSection(file, intro, section);
   return file;
 }
 

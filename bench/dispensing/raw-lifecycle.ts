@@ -23,7 +23,7 @@ import {
 } from '@ordo/contracts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { createScratchTables, insertIssued, setScratchNotify } from '../prescribing/rows';
+import { createOutboxCopy, createScratchTables, insertIssued, setScratchNotify } from '../prescribing/rows';
 
 /** Not the relay's channel: the scratch outbox must not wake the dispensing relay. */
 const CHANNEL = 'ordo_bench_lc_outbox';
@@ -37,16 +37,7 @@ export async function createRawTables(prescribingDb: { query: (sql: string) => P
   await dispensingDb.query('CREATE TABLE bench_claim (LIKE claim INCLUDING ALL)');
   await dispensingDb.query('CREATE TABLE bench_dispensation (LIKE dispensation INCLUDING ALL)');
   await dispensingDb.query('CREATE TABLE bench_inbox (LIKE inbox INCLUDING ALL)');
-  await dispensingDb.query(`
-    CREATE TABLE bench_outbox (
-      seq        bigserial PRIMARY KEY,
-      id         uuid NOT NULL UNIQUE,
-      topic      text NOT NULL,
-      key        text NOT NULL,
-      type       text NOT NULL,
-      event      jsonb NOT NULL,
-      created_at timestamptz NOT NULL DEFAULT now()
-    )`);
+  await createOutboxCopy(dispensingDb, 'bench_outbox');
   await dispensingDb.query(`
     CREATE OR REPLACE FUNCTION bench_lc_notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN

@@ -29,13 +29,14 @@ import { withLuhnCheckDigit } from '@ordo/identifiers';
 import { Kafka, Message, Producer } from 'kafkajs';
 import { loadavg } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client } from 'pg';
-import { dropDatabases, setUp, startFreshKafka, startPostgres, startService, stopAll, stopAllOnSignals } from '../support/infra';
+import { repoRoot } from '../../tools/local/repo-root';
+import { dropDatabases, setUp, startFreshKafka, startPostgres, startService, stopAll, stopAllOnSignals, useOwnBuild } from '../support/infra';
+import { addResultsSection } from '../support/results';
 import { fmt, percentile, sleep, sortedCopy } from '../support/stats';
 
-const root = resolve(__dirname, '..', '..', '..');
+const root = repoRoot(__dirname);
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
   const index = args.indexOf(`--${name}`);
@@ -234,6 +235,8 @@ async function roundTrips(
 
 async function main(): Promise<void> {
   stopAllOnSignals(log);
+  // The service runs from the build this script came from, whatever ORDO_BUILD_DIR says.
+  useOwnBuild(root);
   const kafka = startFreshKafka(root, KAFKA_PORT, log);
   const postgres = await startPostgres(root, log);
   await dropDatabases(postgres.url, PREFIX, log);
@@ -442,9 +445,7 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   const file = join(root, 'bench', 'results', `fraud-${new Date().toISOString().slice(0, 10)}.md`);
-  // Appended: the day's earlier runs (and the notes written under them) stay.
-  if (existsSync(file)) appendFileSync(file, `\n---\n\n${report}`);
-  else writeFileSync(file, report);
+  addResultsSection(file, '', `${report}\n`);
   log(`report written to ${file}`);
 }
 

@@ -46,6 +46,7 @@ import {
 import { HttpLoadResult, httpLoad } from '../support/load';
 import { WaitProfile, startWaitSampler } from '../support/pg-waits';
 import { Machine, describeMachine } from '../support/machine';
+import { addResultsSection } from '../support/results';
 import { fmt, mean, percentile, ratio, sleep, sortedCopy } from '../support/stats';
 import { BENCH_RPPS, bodyFactory, prescriptionRequest } from './fixtures';
 import { SCRATCH_CHANNEL, createScratchTables, insertIssued, setScratchNotify, truncateScratchTables } from './rows';
@@ -1067,23 +1068,17 @@ function writeResults(): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `prescribing-${new Date().toISOString().slice(0, 10)}.md`);
   const section = `${markdown()}\n`;
-  if (!existsSync(file)) {
-    const intro = [
-      `# Prescribing benchmark, ${new Date().toISOString().slice(0, 10)}`,
-      '',
-      'Written by `bench/prescribing/prescribing.bench.ts`; each run appends a section. Targets (issue 3): ',
-      `≥ ${fmt(TARGETS.issuesPerSecond)} issues/s with p99 ≤ ${TARGETS.issueP99Ms} ms at ${CONFIG.connections} connections, ≥ ${TARGETS.pdfsPerSecond} PDFs/s, on a 2-core machine`,
-      'where Kafka, PostgreSQL, the service and the load generator share the cores. Compare ratios, not absolutes: the',
-      'machine is shared and drifts ±20 % (DESIGN §10).',
-      '',
-    ].join('\n');
-    writeFileSync(file, `${intro}\n${section}`);
-  } else {
-    // Runs go before the hand-written findings, if there are any.
-    const text = readFileSync(file, 'utf8');
-    const at = text.indexOf('\n## Findings');
-    writeFileSync(file, at >= 0 ? `${text.slice(0, at + 1)}${section}\n${text.slice(at + 1)}` : `${text}\n${section}`);
-  }
+  // The intro only heads a new file.
+  const intro = [
+    `# Prescribing benchmark, ${new Date().toISOString().slice(0, 10)}`,
+    '',
+    'Written by `bench/prescribing/prescribing.bench.ts`; each run appends a section. Targets (issue 3): ',
+    `≥ ${fmt(TARGETS.issuesPerSecond)} issues/s with p99 ≤ ${TARGETS.issueP99Ms} ms at ${CONFIG.connections} connections, ≥ ${TARGETS.pdfsPerSecond} PDFs/s, on a 2-core machine`,
+    'where Kafka, PostgreSQL, the service and the load generator share the cores. Compare ratios, not absolutes: the',
+    'machine is shared and drifts ±20 % (DESIGN §10).',
+    '',
+  ].join('\n');
+  addResultsSection(file, intro, section);
   return file;
 }
 

@@ -10,13 +10,13 @@ export const SCRATCH_OUTBOX = 'bench_outbox';
 /** Not the relay's channel: the scratch outbox must not wake the service's relay. */
 export const SCRATCH_CHANNEL = 'ordo_bench_outbox';
 
-/** Scratch copies of the service's two tables, indexes included; dropped and re-created each run. */
-export async function createScratchTables(client: { query: (sql: string) => Promise<unknown> }): Promise<void> {
-  await client.query(`DROP TABLE IF EXISTS ${SCRATCH_PRESCRIPTION}, ${SCRATCH_OUTBOX}`);
-  await client.query(`CREATE TABLE ${SCRATCH_PRESCRIPTION} (LIKE prescription INCLUDING ALL)`);
-  // The outbox as createMessagingTables makes it, with its own sequence.
+/**
+ * A copy of a service's outbox as createMessagingTables makes it, with a sequence of its own (a
+ * `LIKE outbox INCLUDING ALL` copy would draw from the service's).
+ */
+export async function createOutboxCopy(client: { query: (sql: string) => Promise<unknown> }, table: string): Promise<void> {
   await client.query(`
-    CREATE TABLE ${SCRATCH_OUTBOX} (
+    CREATE TABLE ${table} (
       seq        bigserial PRIMARY KEY,
       id         uuid NOT NULL UNIQUE,
       topic      text NOT NULL,
@@ -25,6 +25,13 @@ export async function createScratchTables(client: { query: (sql: string) => Prom
       event      jsonb NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now()
     )`);
+}
+
+/** Scratch copies of the service's two tables, indexes included; dropped and re-created each run. */
+export async function createScratchTables(client: { query: (sql: string) => Promise<unknown> }): Promise<void> {
+  await client.query(`DROP TABLE IF EXISTS ${SCRATCH_PRESCRIPTION}, ${SCRATCH_OUTBOX}`);
+  await client.query(`CREATE TABLE ${SCRATCH_PRESCRIPTION} (LIKE prescription INCLUDING ALL)`);
+  await createOutboxCopy(client, SCRATCH_OUTBOX);
   await client.query(`
     CREATE OR REPLACE FUNCTION bench_notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -97,18 +104,21 @@ export async function insertIssued(
       lines: input.lines,
     },
   });
+  const prescriptionValues = [
+    id,
+    input.prescriberRpps,
+    JSON.stringify(input.prescriber),
+    patientPseudonym,
+    JSON.stringify(input.patient),
+    JSON.stringify(input.lines),
+    input.secure,
+    'ISSUED',
+    issuedAt,
+    validUntil,
+  ];
   if (oneStatement) {
     await client.query(INSERT_BOTH, [
-      id,
-      input.prescriberRpps,
-      JSON.stringify(input.prescriber),
-      patientPseudonym,
-      JSON.stringify(input.patient),
-      JSON.stringify(input.lines),
-      input.secure,
-      'ISSUED',
-      issuedAt,
-      validUntil,
+      ...prescriptionValues,
       event.id,
       PrescriptionIssued.topic,
       PrescriptionIssued.type,
@@ -118,18 +128,7 @@ export async function insertIssued(
   }
   await client.query('BEGIN');
   try {
-    await client.query(INSERT_PRESCRIPTION, [
-      id,
-      input.prescriberRpps,
-      JSON.stringify(input.prescriber),
-      patientPseudonym,
-      JSON.stringify(input.patient),
-      JSON.stringify(input.lines),
-      input.secure,
-      'ISSUED',
-      issuedAt,
-      validUntil,
-    ]);
+    await client.query(INSERT_PRESCRIPTION, prescriptionValues);
     await client.query(INSERT_OUTBOX, [event.id, PrescriptionIssued.topic, id, PrescriptionIssued.type, JSON.stringify(event)]);
     await client.query('COMMIT');
   } catch (error) {

@@ -2,6 +2,7 @@ import { Topics } from '@ordo/contracts';
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { buildDir } from '../../tools/local/services';
 import { OrdoSystem, eventually } from '../support/ordo-system';
 import { Actors, OPS_TEST_BASE_PORT, actors, issuePrescription, reportedLag, scrape, total } from './ops-test-support';
 
@@ -11,7 +12,7 @@ const N = 7;
 
 /** `ordo lag --json --group <group>`: the CLI reads the brokers itself. */
 async function cliLag(group: string, topic: string): Promise<number> {
-  const { stdout } = await run(process.execPath, [join(root, 'dist', 'tools', 'ordo.js'), 'lag', '--json', '--group', group], {
+  const { stdout } = await run(process.execPath, [join(root, buildDir(), 'tools', 'ordo.js'), 'lag', '--json', '--group', group], {
     env: { ...process.env, NO_COLOR: '1' },
   });
   const groups: { group: string; partitions: { topic: string; lag: number }[] }[] = JSON.parse(stdout);

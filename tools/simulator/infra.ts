@@ -2,14 +2,12 @@
 // Kafka broker on its own port, PostgreSQL (local or embedded), `ordo_sim_*` databases dropped and
 // re-created (migrations, BDPM import, topics), and the four services as processes on 18101–18104.
 // Everything started is stopped by `stopAll`, on Ctrl-C and on failure too.
-import { onStop, stopAll, stopAllOnSignals as stopAllOnSignalsOf } from '../local/shutdown';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { startKafka, stopKafka } from '../local/kafka';
-import { ensurePostgres } from '../local/postgres';
-import { SERVICES, ServiceName, ServiceProcess, spawnService, stopService, waitUntilReady } from '../local/services';
+import { dropDatabases, startFreshKafka, startPostgres, startService } from '../local/fresh-stack';
+import { ServiceName } from '../local/services';
 import { setUpInfrastructure } from '../local/setup';
+import { onStop, stopAllOnSignals as stopAllOnSignalsOf } from '../local/shutdown';
 
 export const SIM_KAFKA_PORT = Number(process.env.SIM_KAFKA_PORT ?? 59392);
 export const SIM_DATABASE_PREFIX = process.env.SIM_DATABASE_PREFIX ?? 'ordo_sim';
@@ -31,19 +29,9 @@ export interface SimInfra {
 }
 
 export async function startInfrastructure(root: string, log: Log, serviceEnv: NodeJS.ProcessEnv = {}): Promise<SimInfra> {
-  const dataDir = join(root, '.local', `kafka-sim-${SIM_KAFKA_PORT}`);
-  stopKafka(root, { port: SIM_KAFKA_PORT, dataDir });
-  rmSync(dataDir, { recursive: true, force: true });
-  log(`starting Kafka on 127.0.0.1:${SIM_KAFKA_PORT}`);
-  onStop(`Kafka on port ${SIM_KAFKA_PORT}`, () => stopKafka(root, { port: SIM_KAFKA_PORT, dataDir }));
-  const brokers = startKafka(root, { port: SIM_KAFKA_PORT, dataDir });
-
-  const postgres = await ensurePostgres(root, log);
-  if (postgres.embedded) onStop('embedded PostgreSQL', () => postgres.stop());
-  const admin = new Client({ connectionString: postgres.url });
-  await admin.connect();
-  for (const service of SERVICES) await admin.query(`DROP DATABASE IF EXISTS ${SIM_DATABASE_PREFIX}_${service} WITH (FORCE)`);
-  await admin.end();
+  const { brokers } = startFreshKafka(root, SIM_KAFKA_PORT, log, 'sim');
+  const postgres = await startPostgres(root, log);
+  await dropDatabases(postgres.url, SIM_DATABASE_PREFIX, log);
 
   const env: NodeJS.ProcessEnv = {
     DATABASE_URL: postgres.url,
@@ -60,14 +48,7 @@ export async function startInfrastructure(root: string, log: Log, serviceEnv: No
   // Prescribing first: dispensing reads its QR keys at start.
   for (const group of [['prescribing'], ['dispensing', 'fraud', 'ops']] as ServiceName[][]) {
     await Promise.all(
-      group.map(async (name) => {
-        const service: ServiceProcess = spawnService(root, name, SIM_PORTS[name], { ...env, DATABASE_NAME: `${SIM_DATABASE_PREFIX}_${name}` }, (line) => {
-          if (/"level":(50|60)|"level":"(error|fatal)"/.test(line) || !line.startsWith('{')) log(`  [${name}] ${line.slice(0, 300)}`);
-        });
-        onStop(`${name} (pid ${service.child.pid})`, () => stopService(service));
-        await waitUntilReady(service, 120000);
-        log(`${name} ready at ${service.url}`);
-      }),
+      group.map((name) => startService(root, name, SIM_PORTS[name], { ...env, DATABASE_NAME: `${SIM_DATABASE_PREFIX}_${name}` }, log, 'errors')),
     );
   }
   let fraudClient: Client | undefined;

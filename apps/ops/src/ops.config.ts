@@ -1,3 +1,5 @@
+import { positiveInt } from '@ordo/messaging';
+
 /** Where ops finds each service it watches, and how much of the stream it keeps. Read once at start-up. */
 export interface OpsConfig {
   /** Days of searchable history kept in the database (`OPS_HISTORY_DAYS`). */
@@ -15,14 +17,6 @@ export interface OpsConfig {
 export const OPS_CONFIG = Symbol('ordo:ops-config');
 
 const WATCHED_SERVICES = ['prescribing', 'dispensing', 'fraud'] as const;
-
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
 
 /**
  * `OPS_SERVICE_URLS` is `name=url,name=url`. Without it, the services are taken to sit on the ports

@@ -5,6 +5,7 @@ import { EntityManager } from 'typeorm';
 export interface KafkaOrigin {
   topic: string;
   partition: number;
+  /** Empty for an event held back and applied later (`EventBatch.apply`): it was read before this batch. */
   offset: string;
 }
 
@@ -17,7 +18,20 @@ export class EventBatch {
   private readonly sharedState = new Map<unknown, unknown>();
   private readonly beforeCommitSteps: ((manager: EntityManager) => Promise<void>)[] = [];
 
-  constructor(readonly events: readonly CloudEvent[]) {}
+  constructor(
+    readonly events: readonly CloudEvent[],
+    private readonly applyThroughHandler: (event: CloudEvent) => Promise<void> = async () => {
+      throw new Error('this batch cannot apply held-back events');
+    },
+  ) {}
+
+  /**
+   * Applies an event received earlier and held back (its inbox row is already written), through the
+   * handler of its type, in this transaction and batch: e.g. one that waited for what it refers to.
+   */
+  apply(event: CloudEvent): Promise<void> {
+    return this.applyThroughHandler(event);
+  }
 
   /** One value per batch and key, made on first use (e.g. the state every event of the batch reads). */
   shared<T>(key: unknown, create: () => T): T {

@@ -13,7 +13,8 @@ export interface MessagingConfig {
   batchSize?: number;
 }
 
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** A positive integer from the environment, its fallback when unset; refused with the variable's name otherwise. */
+export function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import {
   CloudEvent,
   InvalidEventData,
@@ -78,9 +78,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   }
 
   /** Nest's lookup normalises the pattern on every call; event types are plain strings, so it is done once per type. */
-  private readonly handlers = new Map<string, ReturnType<Server['getHandlerByPattern']>>();
+  private readonly handlers = new Map<string, MessageHandler | null>();
 
-  private handlerFor(type: string): ReturnType<Server['getHandlerByPattern']> {
+  private handlerFor(type: string): MessageHandler | null {
     if (!this.handlers.has(type)) this.handlers.set(type, this.getHandlerByPattern(type));
     return this.handlers.get(type)!;
   }
@@ -173,13 +173,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         // The first copy of each new event, in partition order; repeats (the relay may publish twice) are dropped.
         const fresh = new Set(recorded.map((row) => row.event_id));
         const events = readable.map((r) => r.event).filter((event) => fresh.delete(event.id));
-        const eventBatch = new EventBatch(events);
+        const eventBatch: EventBatch = new EventBatch(events, (held) =>
+          this.invokeTraced(held, new EventContext([held, manager, { topic, partition, offset: '' }, eventBatch])),
+        );
         for (const event of events) {
           const origin = { topic, partition, offset: offsets.get(event)! };
-          await runWithTrace({ correlationId: event.correlationid, causationId: event.id }, async () => {
-            const result = await this.handlerFor(event.type)!(event.data, new EventContext([event, manager, origin, eventBatch]));
-            await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
-          });
+          await this.invokeTraced(event, new EventContext([event, manager, origin, eventBatch]));
         }
         await eventBatch.complete(manager);
         return events;
@@ -191,16 +190,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       return;
     }
     for (const { message, error } of unreadable) {
-      this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset}: ${error.reason}: ${error.message}`);
-      await sendToDeadLetters(this.producer!, {
-        topic,
-        partition,
-        message,
-        reason: error.reason,
-        error: error.message,
-        group: this.options.groupId,
-        service: this.options.service,
-      });
+      await this.deadLetter(topic, partition, message, error);
       metrics.eventsConsumed.inc({ type: 'unparsed', outcome: 'dead-lettered' });
     }
     for (const type of ignored) metrics.eventsConsumed.inc({ type, outcome: 'ignored' });
@@ -226,22 +216,38 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       );
     } catch (error) {
       if (!(error instanceof DeadLetterable)) throw error; // infrastructure: kafkajs retries the same message
-      this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset}: ${error.reason}: ${error.message}`);
-      await sendToDeadLetters(this.producer!, {
-        topic,
-        partition,
-        message,
-        reason: error.reason,
-        error: error.message,
-        group: this.options.groupId,
-        service: this.options.service,
-      });
+      await this.deadLetter(topic, partition, message, error);
       outcome = 'dead-lettered';
     }
     metrics.eventsConsumed.inc({ type, outcome });
     if (outcome === 'applied') {
       metrics.handlerDuration.observe({ type }, Number(process.hrtime.bigint() - started) / 1e9);
     }
+  }
+
+  private async deadLetter(topic: string, partition: number, message: KafkaMessage, error: DeadLetterable): Promise<void> {
+    this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset}: ${error.reason}: ${error.message}`);
+    await sendToDeadLetters(this.producer!, {
+      topic,
+      partition,
+      message,
+      reason: error.reason,
+      error: error.message,
+      group: this.options.groupId,
+      service: this.options.service,
+    });
+  }
+
+  /** One event through the handler of its type, in the caller's transaction and batch. */
+  private async invoke(event: CloudEvent, context: EventContext): Promise<void> {
+    const handler = this.handlerFor(event.type);
+    if (!handler) return;
+    const result = await handler(event.data, context);
+    await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+  }
+
+  private invokeTraced(event: CloudEvent, context: EventContext): Promise<void> {
+    return runWithTrace({ correlationId: event.correlationid, causationId: event.id }, () => this.invoke(event, context));
   }
 
   private decode(value: Buffer | null): CloudEvent {
@@ -263,8 +269,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   }
 
   private async applyWithRetries(event: CloudEvent, origin: { topic: string; partition: number; offset: string }): Promise<Outcome> {
-    const handler = this.handlerFor(event.type);
-    if (!handler) return 'ignored'; // a known event this service has no interest in
+    if (!this.handlerFor(event.type)) return 'ignored'; // a known event this service has no interest in
     const attempts = this.options.handlerAttempts;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -274,9 +279,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
             [event.id, event.type, origin.topic],
           );
           if (recorded.length === 0) return 'duplicate';
-          const batch = new EventBatch([event]);
-          const result = await handler(event.data, new EventContext([event, manager, origin, batch]));
-          await lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+          const batch: EventBatch = new EventBatch([event], (held) =>
+            this.invokeTraced(held, new EventContext([held, manager, { ...origin, offset: '' }, batch])),
+          );
+          await this.invoke(event, new EventContext([event, manager, origin, batch]));
           await batch.complete(manager);
           return 'applied';
         });

@@ -1,24 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CloudEvent, FiredRule } from '@ordo/contracts';
+import { CloudEvent } from '@ordo/contracts';
 import { EventContext, Outbox } from '@ordo/messaging';
 import { randomUUID } from 'node:crypto';
 import { FRAUD_CONFIG, FraudConfig } from '../config/fraud-config';
-import { AlertLevel, FiredRuleWithScope, levelFor, scoreOf } from '../rules/fraud-rule-engine';
+import { FiredRuleWithScope, Standing, standingOf } from '../rules/fraud-rule-engine';
 import { FraudStateRepository } from '../state/fraud-state.repository';
 import { CaseBook } from './case-book';
 import { EventEvidence } from './rule-hit.entity';
 
-export interface Assessment {
-  prescriptionScore: number;
-  patientScore: number;
-  /** The higher of the two: what the thresholds apply to. */
-  score: number;
-  level: AlertLevel | undefined;
-  /** The rules behind the score, each code once. */
-  rules: FiredRule[];
+export interface Assessment extends Standing {
   /** The case opened or grown, if the score reached a threshold with a new rule. */
   alertId?: string;
   held: boolean;
+}
+
+/** The assessment of an event that fired no rule (or was set aside for later): nothing changed. */
+export function nothingFired(): Assessment {
+  return { prescriptionScore: 0, patientScore: 0, score: 0, level: undefined, rules: [], held: false };
 }
 
 /**
@@ -42,9 +40,7 @@ export class AssessPrescription {
     const { manager, event } = context;
     const { prescriptionId, patientPseudonym } = subject;
     // Nothing fired: no score can have changed.
-    if (fired.length === 0) {
-      return { prescriptionScore: 0, patientScore: 0, score: 0, level: undefined, rules: [], held: false };
-    }
+    if (fired.length === 0) return nothingFired();
     const state = await this.state.workingSet(context);
     const evidence = evidenceOf(event);
     const now = new Date(event.time);
@@ -65,13 +61,8 @@ export class AssessPrescription {
       })),
     );
     const known = new Set(previous.map((hit) => hit.code));
-    const onPrescription = [...previous, ...fired];
-    const prescriptionScore = scoreOf(onPrescription);
-    const patientScore = onPatient.length > 0 ? scoreOf([...onPrescription, ...onPatient]) : prescriptionScore;
-    const score = Math.max(prescriptionScore, patientScore);
-    const level = levelFor(score, this.config);
-    const rules = distinctRules(patientScore > prescriptionScore ? [...onPrescription, ...onPatient] : onPrescription);
-    const assessment: Assessment = { prescriptionScore, patientScore, score, level, rules, held: false };
+    const assessment: Assessment = { ...standingOf([...previous, ...fired], onPatient, this.config), held: false };
+    const { score, level, rules } = assessment;
 
     const newCodes = fired.some((rule) => !known.has(rule.code));
     if (level && newCodes) {
@@ -98,16 +89,6 @@ export class AssessPrescription {
       return book;
     });
   }
-}
-
-/** Each rule code once, at its highest weight, in the order first seen. */
-function distinctRules(hits: { code: string; weight: number; reason: string }[]): FiredRule[] {
-  const byCode = new Map<string, FiredRule>();
-  for (const hit of hits) {
-    const seen = byCode.get(hit.code);
-    if (!seen || hit.weight > seen.weight) byCode.set(hit.code, { code: hit.code, reason: hit.reason, weight: hit.weight });
-  }
-  return [...byCode.values()];
 }
 
 /** The event as evidence: its envelope and its data, minus the encrypted patient block nobody here can read. */

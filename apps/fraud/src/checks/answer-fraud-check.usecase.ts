@@ -2,7 +2,7 @@ import { FiredRule, FraudCheckRequested, FraudVerdict } from '@ordo/contracts';
 import { Assessment } from '../alerts/assess-prescription.usecase';
 import { FraudConfig } from '../config/fraud-config';
 import { FraudFacts, daysAfter } from '../rules/fraud-facts';
-import { FraudRuleEngine, levelFor, scoreOf } from '../rules/fraud-rule-engine';
+import { FraudRuleEngine, standingOf } from '../rules/fraud-rule-engine';
 import { CheckStanding, CheckStandingReader } from './check-standing.reader';
 import { RecentPresentations } from './recent-presentations';
 
@@ -56,25 +56,10 @@ export async function projectVerdict(
     }
   }
   const fired = await engine.evaluate(facts);
-  const onPrescription = [...standing.ownHits, ...fired];
-  const onPatient = standing.patientHits;
-  const prescriptionScore = scoreOf(onPrescription);
-  const patientScore = onPatient.length > 0 ? scoreOf([...onPrescription, ...onPatient]) : prescriptionScore;
-  const score = Math.max(prescriptionScore, patientScore);
+  const { score, level, rules: reasons } = standingOf([...standing.ownHits, ...fired], standing.patientHits, config);
   const known = new Set(standing.ownHits.map((hit) => hit.code));
-  const holdsOnRecord = levelFor(score, config) === 'hold' && fired.some((rule) => !known.has(rule.code));
-  const reasons = distinctRules(patientScore > prescriptionScore ? [...onPrescription, ...onPatient] : onPrescription);
+  const holdsOnRecord = level === 'hold' && fired.some((rule) => !known.has(rule.code));
   return { decision: decide({ held: standing.held || holdsOnRecord, score }, config), score, reasons, holdsOnRecord };
-}
-
-/** Each rule code once, at its highest weight, in the order first seen. */
-function distinctRules(hits: { code: string; weight: number; reason: string }[]): FiredRule[] {
-  const byCode = new Map<string, FiredRule>();
-  for (const hit of hits) {
-    const seen = byCode.get(hit.code);
-    if (!seen || hit.weight > seen.weight) byCode.set(hit.code, { code: hit.code, reason: hit.reason, weight: hit.weight });
-  }
-  return [...byCode.values()];
 }
 
 /**

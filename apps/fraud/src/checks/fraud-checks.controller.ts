@@ -1,7 +1,7 @@
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { FraudCheckRequested } from '@ordo/contracts';
 import { EventContext, EventsController } from '@ordo/messaging';
-import { RecordPresentation, checkPresentation } from '../state/record-presentation.usecase';
+import { RecordPresentation } from '../state/record-presentation.usecase';
 
 /**
  * Records each check as a presentation at the asking pharmacy (windows, rules, case, hold), through
@@ -13,6 +13,11 @@ export class FraudChecksController {
 
   @EventPattern(FraudCheckRequested.type)
   async onCheckRequested(@Payload() request: FraudCheckRequested, @Ctx() context: EventContext) {
-    await this.recordPresentation.execute(context, checkPresentation(request));
+    await this.recordPresentation.execute(context, {
+      trigger: 'check',
+      prescriptionId: request.prescriptionId,
+      pharmacyFiness: request.pharmacyFiness,
+      facts: { narcotic: request.narcotic || undefined },
+    });
   }
 }

@@ -70,3 +70,39 @@ export function scoreOf(hits: { code: string; weight: number }[]): number {
   for (const weight of byCode.values()) score += weight;
   return score;
 }
+
+export interface Standing {
+  prescriptionScore: number;
+  patientScore: number;
+  /** The higher of the two: what the thresholds apply to. */
+  score: number;
+  level: AlertLevel | undefined;
+  /** The rules behind the score, each code once. */
+  rules: FiredRule[];
+}
+
+/**
+ * A prescription's standing from the hits on it and on the patient's other prescriptions in the
+ * window: the one computation behind both the recorded assessment and the pre-dispense verdict.
+ */
+export function standingOf(
+  onPrescription: { code: string; weight: number; reason: string }[],
+  onPatient: { code: string; weight: number; reason: string }[],
+  config: Pick<FraudConfig, 'reviewThreshold' | 'holdThreshold'>,
+): Standing {
+  const prescriptionScore = scoreOf(onPrescription);
+  const patientScore = onPatient.length > 0 ? scoreOf([...onPrescription, ...onPatient]) : prescriptionScore;
+  const score = Math.max(prescriptionScore, patientScore);
+  const rules = distinctRules(patientScore > prescriptionScore ? [...onPrescription, ...onPatient] : onPrescription);
+  return { prescriptionScore, patientScore, score, level: levelFor(score, config), rules };
+}
+
+/** Each rule code once, at its highest weight, in the order first seen. */
+function distinctRules(hits: { code: string; weight: number; reason: string }[]): FiredRule[] {
+  const byCode = new Map<string, FiredRule>();
+  for (const hit of hits) {
+    const seen = byCode.get(hit.code);
+    if (!seen || hit.weight > seen.weight) byCode.set(hit.code, { code: hit.code, reason: hit.reason, weight: hit.weight });
+  }
+  return [...byCode.values()];
+}

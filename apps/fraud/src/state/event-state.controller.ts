@@ -1,8 +1,6 @@
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import {
-  CloudEvent,
   DispensingRefused,
-  FraudCheckRequested,
   PrescriptionCancelled,
   PrescriptionClaimed,
   PrescriptionDispensed,
@@ -15,7 +13,7 @@ import { overQuantityRatio } from '../rules/fraud-facts';
 import { FraudStateRepository } from './fraud-state.repository';
 import { RecordPrescriptionEnded } from './record-ended.usecase';
 import { RecordPrescriptionIssued } from './record-issued.usecase';
-import { RecordPresentation, checkPresentation } from './record-presentation.usecase';
+import { RecordPresentation } from './record-presentation.usecase';
 
 /** Every prescription and dispensing event, into fraud's state and through the rules. */
 @EventsController()
@@ -30,29 +28,9 @@ export class EventStateController {
   @EventPattern(PrescriptionIssued.type)
   async onIssued(@Payload() issued: PrescriptionIssued, @Ctx() context: EventContext) {
     await this.recordIssued.execute(context, issued);
-    // Presentations that arrived before this event, applied now in their order, each as itself.
+    // Presentations that arrived before this event, applied now in their order, each through its own handler.
     const state = await this.state.workingSet(context);
-    for (const parked of state.takeParked(issued.prescriptionId)) {
-      const parkedContext = new EventContext([parked, context.manager, context.origin, context.batch]);
-      await this.apply(parked, parkedContext);
-    }
-  }
-
-  private async apply(event: CloudEvent, context: EventContext): Promise<void> {
-    const data = event.data as never;
-    switch (event.type) {
-      case PrescriptionScanned.type:
-        return this.onScanned(data, context);
-      case PrescriptionClaimed.type:
-        return this.onClaimed(data, context);
-      case PrescriptionDispensed.type:
-        return this.onDispensed(data, context);
-      case DispensingRefused.type:
-        return this.onRefused(data, context);
-      case FraudCheckRequested.type:
-        await this.recordPresentation.execute(context, checkPresentation(data));
-        return;
-    }
+    for (const parked of state.takeParked(issued.prescriptionId)) await context.batch.apply(parked);
   }
 
   @EventPattern(PrescriptionCancelled.type)

@@ -182,9 +182,12 @@ export class FraudWorkingSet {
 
   /** The presentations that waited for this prescription, in arrival order; each given once. */
   takeParked(prescriptionId: string): CloudEvent[] {
-    const events = this.parked.get(prescriptionId) ?? [];
+    const events = this.parked.get(prescriptionId);
+    if (!events) return [];
     this.parked.delete(prescriptionId);
-    this.newlyParked.splice(0, this.newlyParked.length, ...this.newlyParked.filter((item) => item.prescriptionId !== prescriptionId));
+    // Parked earlier in this same batch: applied now, so not written.
+    const stillParked = this.newlyParked.filter((item) => item.prescriptionId !== prescriptionId);
+    this.newlyParked.splice(0, this.newlyParked.length, ...stillParked);
     return events;
   }
 

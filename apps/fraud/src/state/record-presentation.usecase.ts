@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FraudCheckRequested } from '@ordo/contracts';
 import { EventContext } from '@ordo/messaging';
-import { Assessment, AssessPrescription } from '../alerts/assess-prescription.usecase';
+import { Assessment, AssessPrescription, nothingFired } from '../alerts/assess-prescription.usecase';
 import { FRAUD_CONFIG, FraudConfig } from '../config/fraud-config';
 import { FraudFacts, daysAfter } from '../rules/fraud-facts';
 import { FraudRuleEngine } from '../rules/fraud-rule-engine';
@@ -46,7 +45,7 @@ export class RecordPresentation {
       // Dispensing knew this prescription, fraud has not read its issued event yet (the topics are
       // consumed independently): applied right after it, so its windows and rules see this visit.
       state.park(presentation.prescriptionId, event);
-      return { prescriptionScore: 0, patientScore: 0, score: 0, level: undefined, rules: [], held: false };
+      return nothingFired();
     }
     const scopeAll = this.config.thresholds.shoppingScope === 'all';
     if (prescription) {
@@ -78,14 +77,4 @@ export class RecordPresentation {
 /** A forged or unreadable code is not the prescription being presented. */
 function isPresentationOfCode(facts: FraudFacts): boolean {
   return facts.scanOutcome === undefined || facts.scanOutcome === 'genuine' || facts.scanOutcome === 'typed';
-}
-
-/** A pre-dispense check, as the pharmacy's presentation of the prescription. */
-export function checkPresentation(request: Pick<FraudCheckRequested, 'prescriptionId' | 'pharmacyFiness' | 'narcotic'>): Presentation {
-  return {
-    trigger: 'check',
-    prescriptionId: request.prescriptionId,
-    pharmacyFiness: request.pharmacyFiness,
-    facts: { narcotic: request.narcotic || undefined },
-  };
 }
