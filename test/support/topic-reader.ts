@@ -1,6 +1,5 @@
 import { CloudEvent } from '@ordo/contracts';
-import { createKafka } from '@ordo/messaging';
-import { IHeaders } from 'kafkajs';
+import { createKafka, headerTexts } from '@ordo/messaging';
 import { randomUUID } from 'node:crypto';
 
 export interface ReadMessage {
@@ -52,10 +51,4 @@ export async function readTopic(
     await consumer.disconnect();
   }
   return messages;
-}
-
-function headerTexts(headers: IHeaders | undefined): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers ?? {}).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : String(value)]),
-  );
 }

@@ -1,6 +1,5 @@
 import { allTopics } from '@ordo/contracts';
-import { createKafka, messagingConfigFromEnv } from '@ordo/messaging';
-import { IHeaders } from 'kafkajs';
+import { createKafka, headerTexts, messagingConfigFromEnv } from '@ordo/messaging';
 import { randomUUID } from 'node:crypto';
 import { TailFilter, TailedMessage, formatEventLine, matchesTailFilter } from './event-line';
 
@@ -37,12 +36,4 @@ export async function tailEvents(options: TailOptions, env: NodeJS.ProcessEnv, w
     },
   });
   return () => consumer.disconnect();
-}
-
-function headerTexts(headers: IHeaders | undefined): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers ?? {})
-      .filter(([, value]) => value !== undefined)
-      .map(([name, value]) => [name, Array.isArray(value) ? value.map(String).join(',') : String(value)]),
-  );
 }

@@ -47,9 +47,12 @@ export async function sendToDeadLetters(producer: Producer, letter: DeadLetter):
   metrics.deadLetters.inc({ topic: letter.topic, reason: letter.reason });
 }
 
-export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
-  const value = headers?.[name];
-  if (value === undefined) return undefined;
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined ? undefined : first.toString();
+/** Kafka headers as text, a header given several times joined with commas. */
+export function headerTexts(headers: IHeaders | undefined): Record<string, string> {
+  const text: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    text[name] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
+  }
+  return text;
 }

@@ -13,9 +13,3 @@ export class DomainError extends Error {
     this.name = new.target.name;
   }
 }
-
-export class NotFound extends DomainError {
-  constructor(what: string, id: string) {
-    super(`${what.toUpperCase().replace(/\s+/g, '_')}_NOT_FOUND`, `${what} ${id} was not found`, 404);
-  }
-}

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { allTopics, isDeadLetterTopic, parseCloudEvent } from '@ordo/contracts';
-import { KAFKA, MESSAGING_CONFIG, MessagingConfig, ensureTopics } from '@ordo/messaging';
+import { KAFKA, MESSAGING_CONFIG, MessagingConfig, ensureTopics, headerTexts } from '@ordo/messaging';
 import { metrics } from '@ordo/observability';
 import { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -120,10 +120,5 @@ export function toRow(topic: string, partition: number, message: KafkaMessage): 
 }
 
 function headersAsText(headers: IHeaders | undefined): Record<string, string> {
-  const text: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
-    text[name] = (Array.isArray(value) ? value.map(String).join(',') : value.toString()).slice(0, 4000);
-  }
-  return text;
+  return Object.fromEntries(Object.entries(headerTexts(headers)).map(([name, value]) => [name, value.slice(0, 4000)]));
 }

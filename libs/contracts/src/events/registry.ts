@@ -59,12 +59,6 @@ export function decodeEventData<T extends object>(contract: EventContract<T>, da
   return instance;
 }
 
-export function decodeEvent(type: string, data: unknown): object {
-  const contract = contractOf(type);
-  if (!contract) throw new UnknownEventType(`unknown event type ${type}`);
-  return decodeEventData(contract, data);
-}
-
 function describeErrors(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((error) => {
     const path = prefix ? `${prefix}.${error.property}` : error.property;
