@@ -24,7 +24,8 @@ describe('fraud: rules, verdicts, holds and cases', () => {
   const pharmacist = rpps('2000000000');
 
   beforeAll(async () => {
-    system = await OrdoSystem.start(15000, ['fraud'], { PARKED_SWEEP_INTERVAL_MS: '500' });
+    // Every standing the verdict worker answers from memory is also read from the database and compared.
+    system = await OrdoSystem.start(15000, ['fraud'], { PARKED_SWEEP_INTERVAL_MS: '500', FRAUD_VERDICT_MEMORY_VERIFY: 'true' });
     traffic = new FraudTraffic();
     await traffic.start();
     analyst = await system.token({ role: 'fraud-analyst' });
@@ -322,6 +323,15 @@ describe('fraud: rules, verdicts, holds and cases', () => {
       'the later check to be recorded',
     );
     expect(await visits()).toBe(2);
+  });
+
+  it('answered the checks above from memory, each as the database would have', async () => {
+    // The worker reports its counts every second; every test above sent checks (holds, lifts, closings, shopping).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const metrics = (await system.request('fraud', 'GET', '/metrics')).body as string;
+    const value = (line: RegExp) => Number(metrics.match(line)?.[1] ?? 0);
+    expect(value(/^ordo_fraud_verdict_standings_total\{[^}]*source="memory"[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(5);
+    expect(value(/^ordo_fraud_verdict_memory_mismatches_total(?:\{[^}]*\})? (\d+)/m)).toBe(0);
   });
 
   it('refuses analysts bad input and other roles', async () => {

@@ -1,6 +1,9 @@
+import { Logger } from '@nestjs/common';
 import { BaseRpcContext } from '@nestjs/microservices';
 import { CloudEvent } from '@ordo/contracts';
 import { EntityManager } from 'typeorm';
+
+const logger = new Logger('EventBatch');
 
 export interface KafkaOrigin {
   topic: string;
@@ -17,6 +20,7 @@ export interface KafkaOrigin {
 export class EventBatch {
   private readonly sharedState = new Map<unknown, unknown>();
   private readonly beforeCommitSteps: ((manager: EntityManager) => Promise<void>)[] = [];
+  private readonly afterCommitSteps: (() => void)[] = [];
 
   constructor(
     readonly events: readonly CloudEvent[],
@@ -44,9 +48,28 @@ export class EventBatch {
     this.beforeCommitSteps.push(step);
   }
 
+  /**
+   * Runs once the batch's transaction has committed (never if it rolled back), e.g. to tell another
+   * part of the service what is now true. Synchronous, and must not throw: the effects are already durable.
+   */
+  afterCommit(step: () => void): void {
+    this.afterCommitSteps.push(step);
+  }
+
   /** Called by the transport once the handlers are done. */
   async complete(manager: EntityManager): Promise<void> {
     for (const step of this.beforeCommitSteps) await step(manager);
+  }
+
+  /** Called by the transport after the commit. A step that throws is logged; the others still run. */
+  committed(): void {
+    for (const step of this.afterCommitSteps) {
+      try {
+        step();
+      } catch (error) {
+        logger.error(`after-commit step failed: ${(error as Error).stack ?? error}`);
+      }
+    }
   }
 }
 

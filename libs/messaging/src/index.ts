@@ -1,3 +1,4 @@
+export * from './consumer-ownership';
 export * from './dead-letters';
 export * from './event-context';
 export * from './kafka-config';

@@ -13,6 +13,7 @@ import { metrics, runWithTrace } from '@ordo/observability';
 import { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
+import { ConsumerOwnership, ownsEveryPartition } from './consumer-ownership';
 import { DeadLetterReason, sendToDeadLetters } from './dead-letters';
 import { EventBatch, EventContext } from './event-context';
 import { isInfrastructureError } from './transient-errors';
@@ -34,6 +35,8 @@ export interface KafkaEventServerOptions {
    * handlers lock shared state (fraud's patients) never has two of its batches waiting on each other.
    */
   batchSize?: number;
+  /** Told which partitions the consumer owns after each join, rebalance and stop. */
+  ownership?: ConsumerOwnership;
 }
 
 class DeadLetterable extends Error {
@@ -105,6 +108,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning });
+    this.trackOwnership(this.consumer);
     const batchSize = this.options.batchSize ?? 1;
     if (batchSize > 1) {
       await this.consumer.run({
@@ -125,6 +129,36 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       });
     }
     this.logger.log(`consuming ${topics.join(', ')} as group ${groupId}${batchSize > 1 ? ` in batches of up to ${batchSize}` : ''}`);
+  }
+
+  /** Keeps `options.ownership` current: what the group assigned at each join, nothing while it rebalances or is stopped. */
+  private trackOwnership(consumer: Consumer): void {
+    const ownership = this.options.ownership;
+    if (!ownership) return;
+    const none = () => ownership.update({ whole: false, assignment: {} });
+    consumer.on(consumer.events.REBALANCING, none);
+    consumer.on(consumer.events.STOP, none);
+    consumer.on(consumer.events.CRASH, none);
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assignment = payload.memberAssignment;
+      void this.partitionCounts()
+        .then((partitionsOf) => ownership.update({ whole: ownsEveryPartition(assignment, partitionsOf), assignment }))
+        .catch((error) => {
+          this.logger.warn(`could not read the topics' partition counts (${(error as Error).message}); ownership of all partitions not assumed`);
+          ownership.update({ whole: false, assignment });
+        });
+    });
+  }
+
+  private async partitionCounts(): Promise<Record<string, number>> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: this.options.topics });
+      return Object.fromEntries(topics.map((topic) => [topic.name, topic.partitions.length]));
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /**
@@ -161,6 +195,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
     const offsets = new Map(readable.map((r) => [r.event, r.message.offset]));
     let applied: CloudEvent[];
+    let eventBatch: EventBatch | undefined;
     try {
       applied = await this.options.dataSource.transaction(async (manager) => {
         const recorded: { event_id: string }[] = readable.length
@@ -173,16 +208,18 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         // The first copy of each new event, in partition order; repeats (the relay may publish twice) are dropped.
         const fresh = new Set(recorded.map((row) => row.event_id));
         const events = readable.map((r) => r.event).filter((event) => fresh.delete(event.id));
-        const eventBatch: EventBatch = new EventBatch(events, (held) =>
-          this.invokeTraced(held, new EventContext([held, manager, { topic, partition, offset: '' }, eventBatch])),
+        const batch: EventBatch = new EventBatch(events, (held) =>
+          this.invokeTraced(held, new EventContext([held, manager, { topic, partition, offset: '' }, batch])),
         );
+        eventBatch = batch;
         for (const event of events) {
           const origin = { topic, partition, offset: offsets.get(event)! };
-          await this.invokeTraced(event, new EventContext([event, manager, origin, eventBatch]));
+          await this.invokeTraced(event, new EventContext([event, manager, origin, batch]));
         }
-        await eventBatch.complete(manager);
+        await batch.complete(manager);
         return events;
       });
+      eventBatch?.committed();
     } catch (error) {
       if (isInfrastructureError(error)) throw error; // kafkajs fetches the chunk again
       this.logger.warn(`batch of ${messages.length} from ${topic}[${partition}] failed (${(error as Error).message}); applying it one message at a time`);
@@ -272,8 +309,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     if (!this.handlerFor(event.type)) return 'ignored'; // a known event this service has no interest in
     const attempts = this.options.handlerAttempts;
     for (let attempt = 1; ; attempt++) {
+      let applied: EventBatch | undefined;
       try {
-        return await this.options.dataSource.transaction(async (manager) => {
+        const outcome = await this.options.dataSource.transaction(async (manager): Promise<Outcome> => {
           const recorded: unknown[] = await manager.query(
             'INSERT INTO inbox (event_id, type, topic) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id',
             [event.id, event.type, origin.topic],
@@ -284,8 +322,11 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           );
           await this.invoke(event, new EventContext([event, manager, origin, batch]));
           await batch.complete(manager);
+          applied = batch;
           return 'applied';
         });
+        applied?.committed();
+        return outcome;
       } catch (error) {
         if (isInfrastructureError(error)) throw error;
         if (attempt >= attempts) {

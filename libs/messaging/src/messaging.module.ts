@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Module, OnModuleInit } from '@nestjs/common';
 import { Readiness } from '@ordo/observability';
 import { Kafka } from 'kafkajs';
+import { ConsumerOwnership } from './consumer-ownership';
 import { createKafka, MessagingConfig, messagingConfigFromEnv } from './kafka-config';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
@@ -24,8 +25,9 @@ export class MessagingModule implements OnModuleInit {
         { provide: KAFKA, inject: [MESSAGING_CONFIG], useFactory: (config: MessagingConfig) => createKafka(config) },
         Outbox,
         OutboxRelay,
+        ConsumerOwnership,
       ],
-      exports: [KAFKA, MESSAGING_CONFIG, MESSAGING_SERVICE_NAME, Outbox],
+      exports: [KAFKA, MESSAGING_CONFIG, MESSAGING_SERVICE_NAME, Outbox, ConsumerOwnership],
     };
   }
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { KafkaEventServer, createKafka, ensureTopics, messagingConfigFromEnv } from '@ordo/messaging';
+import { ConsumerOwnership, KafkaEventServer, createKafka, ensureTopics, messagingConfigFromEnv } from '@ordo/messaging';
 import { PinoNestLogger, collectProcessMetrics, createLogger, metrics } from '@ordo/observability';
 import { DataSource } from 'typeorm';
 import { HttpErrorFilter } from './http-error.filter';
@@ -75,6 +75,7 @@ export async function createService(
           handlerAttempts: config.handlerAttempts,
           sessionTimeoutMs: config.sessionTimeoutMs,
           batchSize: config.batchSize ?? definition.batchSize ?? 1,
+          ownership: app.get(ConsumerOwnership),
         }),
       },
       { inheritAppConfig: false },

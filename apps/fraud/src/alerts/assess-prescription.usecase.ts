@@ -76,6 +76,7 @@ export class AssessPrescription {
       });
       assessment.alertId = recorded.alertId;
       assessment.held = recorded.held;
+      if (recorded.held) state.markHeld(prescriptionId);
     }
     return assessment;
   }

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { CaseResolution, FraudAlert } from '../alerts/fraud-alert.entity';
 import { RuleHit } from '../alerts/rule-hit.entity';
 import { audit } from '../audit/audit-entry.entity';
+import { StandingFeed } from '../checks/standing-feed';
 import { HoldPlacement } from '../holds/hold-placement';
 import { AlertNotFound, CaseAlreadyClosed } from './case.errors';
 
@@ -18,10 +19,11 @@ export class CloseCase {
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly holds: HoldPlacement,
+    private readonly feed: StandingFeed,
   ) {}
 
   async execute(alertId: string, analyst: string, resolution: CaseResolution, reason: string): Promise<FraudAlert> {
-    return this.dataSource.transaction(async (manager) => {
+    const closed = await this.dataSource.transaction(async (manager) => {
       const alert = await manager.findOne(FraudAlert, { where: { id: alertId }, lock: { mode: 'pessimistic_write' } });
       if (!alert) throw new AlertNotFound(alertId);
       if (alert.status !== 'open') throw new CaseAlreadyClosed(alertId);
@@ -52,5 +54,8 @@ export class CloseCase {
       });
       return alert;
     });
+    // Dismissed hits and a lifted hold change what verdicts read of the prescription and its patient.
+    this.feed.changedOutsideStream([closed.prescriptionId], [closed.patientPseudonym]);
+    return closed;
   }
 }

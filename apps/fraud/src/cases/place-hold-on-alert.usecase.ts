@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FraudAlert } from '../alerts/fraud-alert.entity';
 import { FraudHold } from '../holds/fraud-hold.entity';
+import { StandingFeed } from '../checks/standing-feed';
 import { HoldPlacement } from '../holds/hold-placement';
 import { AlertNotFound, CaseAlreadyClosed, HoldAlreadyActive } from './case.errors';
 
@@ -11,10 +12,11 @@ export class PlaceHoldOnAlert {
   constructor(
     private readonly dataSource: DataSource,
     private readonly holds: HoldPlacement,
+    private readonly feed: StandingFeed,
   ) {}
 
   async execute(alertId: string, analyst: string, reason: string): Promise<FraudHold> {
-    return this.dataSource.transaction(async (manager) => {
+    const hold = await this.dataSource.transaction(async (manager) => {
       const alert = await manager.findOne(FraudAlert, { where: { id: alertId }, lock: { mode: 'pessimistic_write' } });
       if (!alert) throw new AlertNotFound(alertId);
       if (alert.status !== 'open') throw new CaseAlreadyClosed(alertId);
@@ -27,5 +29,7 @@ export class PlaceHoldOnAlert {
       if (!placed) throw new HoldAlreadyActive(alert.prescriptionId);
       return hold;
     });
+    this.feed.changedOutsideStream([hold.prescriptionId], []);
+    return hold;
   }
 }

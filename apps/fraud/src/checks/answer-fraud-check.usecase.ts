@@ -3,7 +3,8 @@ import { Assessment } from '../alerts/assess-prescription.usecase';
 import { FraudConfig } from '../config/fraud-config';
 import { FraudFacts, daysAfter } from '../rules/fraud-facts';
 import { FraudRuleEngine, standingOf } from '../rules/fraud-rule-engine';
-import { CheckStanding, CheckStandingReader } from './check-standing.reader';
+import { CheckStanding } from './check-standing.reader';
+import { StandingSource } from './check-standing.source';
 import { RecentPresentations } from './recent-presentations';
 
 /** allow below the review threshold, review above it, deny while the prescription is on hold. */
@@ -63,15 +64,15 @@ export async function projectVerdict(
 }
 
 /**
- * Answers dispensing's pre-claim question fast: one indexed query (on a pool of its own), the
- * rules in memory, no transaction and no write. Runs in the verdict worker thread. Recording the check as a presentation (windows,
+ * Answers dispensing's pre-claim question fast: the standing from the worker's memory or one indexed
+ * query (on a pool of its own), the rules in memory, no transaction and no write. Runs in the verdict worker thread. Recording the check as a presentation (windows,
  * hits, case, hold) is done by the inbox consumer of the same topic, exactly once in effect.
  */
 export class AnswerFraudCheck {
   constructor(
     private readonly config: FraudConfig,
     private readonly engine: FraudRuleEngine,
-    private readonly standing: CheckStandingReader,
+    private readonly standing: StandingSource,
     private readonly recent: RecentPresentations,
   ) {}
 

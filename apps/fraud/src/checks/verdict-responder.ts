@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import type { VerdictWorkerData } from './verdict-worker';
+import { fraudMetrics } from '../fraud.metrics';
+import { StandingFeed } from './standing-feed';
+import { verdictMemoryCapacity } from './standing-memory';
+import type { VerdictWorkerData, VerdictWorkerMessage } from './verdict-worker';
 
 /**
  * The fast path of DESIGN §7's request-reply: a consumer group of its own on ordo.fraud.checks,
@@ -13,7 +16,8 @@ import type { VerdictWorkerData } from './verdict-worker';
  * read, no transaction) and replies at once. It writes nothing: the service's inbox consumer
  * (group `ordo-fraud`) reads the same checks and records each as a pharmacy presentation exactly
  * once, so a redelivered check is answered again (dispensing keeps the first answer per checkId)
- * but never counted twice. A worker that dies is started again.
+ * but never counted twice. The worker reads standings from the memory the main thread feeds after
+ * each committed batch (`StandingFeed`), else from the database. A worker that dies is started again.
  */
 @Injectable()
 export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -21,8 +25,13 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
   private worker?: Worker;
   private stopping = false;
   private nice = 0;
+  private readonly memoryCapacity = verdictMemoryCapacity(process.env.FRAUD_VERDICT_MEMORY);
+  private readonly verifyMemory = process.env.FRAUD_VERDICT_MEMORY_VERIFY === 'true';
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly feed: StandingFeed,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.start();
@@ -58,6 +67,8 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
     const data: VerdictWorkerData = {
       databaseUrl: ((this.dataSource.driver as PostgresDriver).options as { url?: string }).url!,
       groupId: `${process.env.KAFKA_GROUP_ID ?? 'ordo-fraud'}-verdicts`,
+      memoryCapacity: this.memoryCapacity,
+      verifyMemory: this.verifyMemory,
     };
     // Built code runs the .js beside this file; under ts-node-like runners, the .ts.
     const script = existsSync(join(__dirname, 'verdict-worker.js')) ? join(__dirname, 'verdict-worker.js') : join(__dirname, 'verdict-worker.ts');
@@ -65,15 +76,22 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
     const execArgv = process.execArgv.filter((flag) => !/^--(prof|cpu-prof|heap-prof)/.test(flag));
     const worker = new Worker(script, { workerData: data, execArgv });
     this.worker = worker;
+    if (this.memoryCapacity > 0) this.feed.attach((message) => worker.postMessage(message));
     return new Promise<void>((resolve, reject) => {
-      worker.on('message', (message: { kind: string; level?: 'log' | 'warn' | 'error'; message?: string }) => {
+      worker.on('message', (message: VerdictWorkerMessage) => {
         if (message.kind === 'ready') {
-          this.logger.log('verdict worker answering checks');
+          this.logger.log(`verdict worker answering checks${this.memoryCapacity > 0 ? ` (memory of up to ${this.memoryCapacity} prescriptions)` : ' (from the database)'}`);
           resolve();
-        } else if (message.kind === 'log') this.logger[message.level ?? 'log'](message.message);
+        } else if (message.kind === 'log') this.logger[message.level](message.message);
+        else if (message.kind === 'counts') {
+          fraudMetrics.verdictStandings.inc({ source: 'memory' }, message.memory);
+          fraudMetrics.verdictStandings.inc({ source: 'database' }, message.database);
+          if (message.mismatches > 0) fraudMetrics.verdictMemoryMismatches.inc(message.mismatches);
+        }
       });
       worker.once('error', (error) => this.logger.error(`verdict worker error: ${error.message}`));
       worker.once('exit', (code) => {
+        this.feed.detach();
         if (this.stopping) return;
         // A thread cannot raise its priority back: a replacement inherits the main thread's.
         this.logger.error(`verdict worker exited (${code}); starting another${this.nice > 0 ? ` (at nice ${this.nice}, as the main thread)` : ''}`);

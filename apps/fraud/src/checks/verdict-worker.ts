@@ -1,6 +1,8 @@
 // The verdict fast path, on a thread of its own: its event loop never waits behind the main
 // thread's event transactions (TypeORM, rules, outbox), which on a busy process would add their
-// CPU time to every verdict. It reads fraud's database on a pool of its own and writes nothing.
+// CPU time to every verdict. It answers from what the main thread tells it after each committed
+// batch (StandingMemory) or, when that cannot tell, from fraud's database on a pool of its own. It
+// writes nothing.
 import { CloudEvent, FraudCheckRequested, Topics, decodeEventData, parseCloudEvent } from '@ordo/contracts';
 import { createKafka, messagingConfigFromEnv } from '@ordo/messaging';
 import { EachBatchPayload } from 'kafkajs';
@@ -9,16 +11,33 @@ import { fraudConfigFromEnv } from '../config/fraud-config';
 import { FraudRuleEngine } from '../rules/fraud-rule-engine';
 import { AnswerFraudCheck } from './answer-fraud-check.usecase';
 import { CheckStandingReader } from './check-standing.reader';
+import { RememberedStanding } from './check-standing.source';
 import { RecentPresentations } from './recent-presentations';
+import { StandingMemory, StandingMessage } from './standing-memory';
 import { VerdictPublisher } from './verdict-publisher';
 
 export interface VerdictWorkerData {
   databaseUrl: string;
   groupId: string;
+  /** Prescriptions (and patients) kept in memory; 0: every standing read from the database. */
+  memoryCapacity: number;
+  /** Compare every standing answered from memory with the database's (tests, audits). */
+  verifyMemory: boolean;
 }
 
-/** How many checks of one fetched batch are answered at once. */
-const BATCH_CONCURRENCY = 16;
+/** What the worker tells the main thread. */
+export type VerdictWorkerMessage =
+  | { kind: 'ready' }
+  | { kind: 'stopped' }
+  | { kind: 'log'; level: 'log' | 'warn' | 'error'; message: string }
+  | { kind: 'counts'; memory: number; database: number; mismatches: number };
+
+/**
+ * Checks being answered (standing read, verdict sent and acknowledged) while the consumer already
+ * fetches the next ones: the fetch loop waits only past this many, so a check is never held behind
+ * the broker's acknowledgement of the verdict before it.
+ */
+const MAX_IN_FLIGHT = 256;
 /** A check older than this is no longer awaited (dispensing's timeout is far shorter): skipped. */
 const MAX_AGE_MS = Number(process.env.FRAUD_CHECK_MAX_AGE_MS ?? 30_000);
 
@@ -27,14 +46,23 @@ const STATS_MS = Number(process.env.FRAUD_VERDICT_STATS_MS ?? 0);
 const computeMs: number[] = [];
 const deliveryMs: number[] = [];
 
-const say = (level: 'log' | 'warn' | 'error', message: string) => parentPort?.postMessage({ kind: 'log', level, message });
+const tell = (message: VerdictWorkerMessage) => parentPort?.postMessage(message);
+const say = (level: 'log' | 'warn' | 'error', message: string) => tell({ kind: 'log', level, message });
+/** How often the worker reports where its standings came from. */
+const COUNTS_MS = 1000;
 
 async function run(data: VerdictWorkerData): Promise<void> {
   const config = fraudConfigFromEnv();
   const messaging = messagingConfigFromEnv('fraud');
   const kafka = createKafka({ ...messaging, clientId: `${messaging.clientId}-verdicts` });
   const reader = new CheckStandingReader(data.databaseUrl, config);
-  const answer = new AnswerFraudCheck(config, new FraudRuleEngine(config), reader, new RecentPresentations());
+  const memory = new StandingMemory(data.memoryCapacity, config.windowDays, config.thresholds.shoppingScope);
+  // Before anything else, so no committed batch is missed while the consumer joins.
+  parentPort?.on('message', (message: StandingMessage | { kind: 'stop' }) => {
+    if (message.kind !== 'stop') memory.apply(message);
+  });
+  const standing = new RememberedStanding(memory, reader, data.verifyMemory, (detail) => say('error', detail));
+  const answer = new AnswerFraudCheck(config, new FraudRuleEngine(config), standing, new RecentPresentations());
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const verdicts = new VerdictPublisher(producer);
@@ -76,18 +104,32 @@ async function run(data: VerdictWorkerData): Promise<void> {
     }
   }
 
+  const inFlight = new Set<Promise<void>>();
   await consumer.run({
     partitionsConsumedConcurrently: messaging.partitions,
+    // A verdict is worth something only while the pharmacist waits: an offset is resolved once its
+    // check is being answered. A worker that dies meanwhile leaves those checks to dispensing's timeout policy.
     eachBatchAutoResolve: true,
     eachBatch: async ({ batch, heartbeat, isRunning }: EachBatchPayload) => {
-      for (let start = 0; start < batch.messages.length && isRunning(); start += BATCH_CONCURRENCY) {
-        await Promise.all(batch.messages.slice(start, start + BATCH_CONCURRENCY).map((message) => answerOne(message.value)));
-        await heartbeat();
+      for (const message of batch.messages) {
+        if (!isRunning()) break;
+        while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+        const answering: Promise<void> = answerOne(message.value).finally(() => inFlight.delete(answering));
+        inFlight.add(answering);
       }
+      await heartbeat();
     },
   });
   await Promise.race([joined, new Promise((resolve) => setTimeout(resolve, 30_000))]);
-  parentPort?.postMessage({ kind: 'ready' });
+  tell({ kind: 'ready' });
+  const sources = { memory: 0, database: 0 };
+  const counting = setInterval(() => {
+    const counts = standing.takeCounts();
+    sources.memory += counts.memory;
+    sources.database += counts.database;
+    if (counts.memory + counts.database > 0) tell({ kind: 'counts', ...counts });
+  }, COUNTS_MS);
+  counting.unref();
   if (STATS_MS) {
     setInterval(() => {
       if (computeMs.length === 0) return;
@@ -95,8 +137,11 @@ async function run(data: VerdictWorkerData): Promise<void> {
       say(
         'warn',
         `verdict stats: ${computeMs.length} answered; in fraud (received → verdict sent) p50 ${q(computeMs, 50)} ms p99 ${q(computeMs, 99)} ms; ` +
-          `check event time → received p50 ${q(deliveryMs, 50)} ms p99 ${q(deliveryMs, 99)} ms`,
+          `check event time → received p50 ${q(deliveryMs, 50)} ms p99 ${q(deliveryMs, 99)} ms; ` +
+          `standings from memory ${sources.memory}, from the database ${sources.database} (memory holds ${memory.size.prescriptions} prescriptions, ${memory.size.patients} patients)`,
       );
+      sources.memory = 0;
+      sources.database = 0;
       computeMs.length = 0;
       deliveryMs.length = 0;
     }, STATS_MS).unref();
@@ -105,10 +150,12 @@ async function run(data: VerdictWorkerData): Promise<void> {
   parentPort?.on('message', (message: { kind: string }) => {
     if (message.kind !== 'stop') return;
     void (async () => {
+      clearInterval(counting);
       await consumer.disconnect().catch(() => undefined);
+      await Promise.allSettled(inFlight);
       await producer.disconnect().catch(() => undefined);
       await reader.end().catch(() => undefined);
-      parentPort?.postMessage({ kind: 'stopped' });
+      tell({ kind: 'stopped' });
     })();
   });
 }

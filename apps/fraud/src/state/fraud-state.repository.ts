@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventContext } from '@ordo/messaging';
 import { EntityManager } from 'typeorm';
+import { StandingFeed } from '../checks/standing-feed';
 import { FRAUD_CONFIG, FraudConfig } from '../config/fraud-config';
 import { FraudWorkingSet } from './fraud-working-set';
 
@@ -15,16 +16,24 @@ export class FraudStateRepository {
   private peerMedianCache?: { day: string; value: number; at: number };
   private readonly registryCache = new Map<string, { status: 'known' | 'unknown' | 'deactivated'; at: number }>();
 
-  constructor(@Inject(FRAUD_CONFIG) private readonly config: FraudConfig) {}
+  constructor(
+    @Inject(FRAUD_CONFIG) private readonly config: FraudConfig,
+    private readonly feed: StandingFeed,
+  ) {}
 
   /**
    * The state the events of the current batch read, loaded on first use for all of them and written
-   * back once, just before the batch's transaction commits.
+   * back once, just before the batch's transaction commits; once committed, told to the verdict worker.
    */
   workingSet(context: Pick<EventContext, 'manager' | 'batch'>): Promise<FraudWorkingSet> {
     return context.batch.shared(FraudWorkingSet, () => {
+      const loadedAt = this.feed.clock();
       const loading = FraudWorkingSet.load(context.manager, context.batch.events, this.config.windowDays);
-      context.batch.beforeCommit(async (manager) => (await loading).flush(manager));
+      context.batch.beforeCommit(async (manager) => {
+        const state = await loading;
+        await state.flush(manager);
+        context.batch.afterCommit(() => this.feed.committed(() => state.standing(loadedAt)));
+      });
       return loading;
     });
   }

@@ -1,6 +1,7 @@
 import { CloudEvent } from '@ordo/contracts';
 import { EntityManager, In } from 'typeorm';
 import { EventEvidence } from '../alerts/rule-hit.entity';
+import type { PatientStanding, PrescriptionStanding, StandingMessage } from '../checks/standing-memory';
 import { NarcoticPeriod } from '../rules/fraud-facts';
 import { WatchedPrescription } from './watched-prescription.entity';
 
@@ -71,6 +72,12 @@ export class FraudWorkingSet {
   /** Presentations waiting for their prescription's issued event, by prescription, in arrival order. */
   private readonly parked = new Map<string, CloudEvent[]>();
   private readonly newlyParked: { prescriptionId: string; event: CloudEvent }[] = [];
+  /** Prescriptions on hold (active when loaded, or placed by this batch). */
+  private readonly held = new Set<string>();
+  /** Patients whose window was read whole (hits and activity): only these are told to the verdict worker. */
+  private readonly loadedPatients = new Set<string>();
+  /** Patients' windows are complete from here on (the batch's earliest event, one window back). */
+  private since = 0;
 
   private constructor(private readonly windowDays: number) {}
 
@@ -80,6 +87,7 @@ export class FraudWorkingSet {
     const ids = unique(subjects.map((data) => data.prescriptionId));
     const times = events.map((event) => new Date(event.time).getTime()).concat(subjects.flatMap((d) => (d.issuedAt ? [Date.parse(d.issuedAt)] : [])));
     const earliest = new Date(Math.min(...times));
+    set.since = earliest.getTime() - windowDays * DAY_MS;
 
     if (ids.length > 0) {
       // Prescriptions fraud does not know yet cannot be row-locked: the batch that parks a presentation
@@ -90,6 +98,11 @@ export class FraudWorkingSet {
       );
       const rows = await manager.find(WatchedPrescription, { where: { id: In(ids) }, order: { id: 'ASC' }, lock: { mode: 'pessimistic_write' } });
       for (const row of rows) set.prescriptions.set(row.id, row);
+      const holds: { prescription_id: string }[] = await manager.query(
+        'SELECT prescription_id FROM fraud_hold WHERE lifted_at IS NULL AND prescription_id = ANY($1::bpchar[])',
+        [ids],
+      );
+      for (const hold of holds) set.held.add(hold.prescription_id);
     }
     const issuing = subjects.filter((data) => data.lines && data.patientPseudonym && data.prescriberRpps && data.issuedAt);
     const joining = issuing.map((data) => data.prescriptionId!).filter((id) => !set.prescriptions.has(id));
@@ -138,7 +151,10 @@ export class FraudWorkingSet {
         WHERE patient_pseudonym = ANY($1::text[]) AND at > $2`,
       [patients, new Date(earliest.getTime() - windowDays * DAY_MS)],
     );
-    for (const patient of patients) set.activity.set(patient, []);
+    for (const patient of patients) {
+      set.activity.set(patient, []);
+      set.loadedPatients.add(patient);
+    }
     for (const row of activity) {
       set.activity.get(row.patient_pseudonym as string)!.push({
         patientPseudonym: row.patient_pseudonym as string,
@@ -259,6 +275,41 @@ export class FraudWorkingSet {
   /** The evidence behind the prescription's hits not yet written (the written ones are read from rule_hit). */
   pendingEvidence(prescriptionId: string): EventEvidence[] {
     return this.newHits.filter((hit) => hit.prescriptionId === prescriptionId).map((hit) => hit.evidence);
+  }
+
+  /** The prescription is on hold once this batch commits. */
+  markHeld(prescriptionId: string): void {
+    this.held.add(prescriptionId);
+  }
+
+  /**
+   * What a verdict reads of every prescription and patient this batch loaded, as they stand once it
+   * commits: complete, since the batch read them whole under their locks.
+   */
+  standing(loadedAt: number): StandingMessage {
+    const time = (date: Date | string) => new Date(date).getTime();
+    const prescriptions: PrescriptionStanding[] = [...this.prescriptions.values()].map((rx) => ({
+      id: rx.id,
+      patientPseudonym: rx.patientPseudonym,
+      prescriberRpps: rx.prescriberRpps,
+      status: rx.status,
+      narcotic: rx.narcotic,
+      watchList: rx.watchList,
+      issuedAt: time(rx.issuedAt),
+      firstPresentedAt: rx.firstPresentedAt ? time(rx.firstPresentedAt) : null,
+      held: this.held.has(rx.id),
+      hits: this.hitsOn(rx.id).map(({ code, weight, reason }) => ({ code, weight, reason })),
+    }));
+    const patients: PatientStanding[] = [...this.loadedPatients].map((patient) => ({
+      patient,
+      since: this.since,
+      hits: (this.hitsByPatient.get(patient) ?? []).map(({ prescriptionId, code, weight, reason, at }) => ({ prescriptionId, code, weight, reason, at: time(at) })),
+      presentations: this.activity
+        .get(patient)!
+        .filter((step) => step.kind === 'presented' && step.pharmacyFiness)
+        .map((step) => ({ pharmacy: step.pharmacyFiness!, watched: step.watched, at: time(step.at) })),
+    }));
+    return { kind: 'standing', loadedAt, prescriptions, patients };
   }
 
   /** Writes what the batch changed: one statement per table. */

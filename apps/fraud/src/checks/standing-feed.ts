@@ -1,0 +1,67 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConsumerOwnership } from '@ordo/messaging';
+import type { StandingMessage } from './standing-memory';
+
+/**
+ * The main thread's side of the verdict worker's memory (`StandingMemory`): after each committed
+ * batch of events, what it made of the prescriptions and patients it loaded; after an analyst's
+ * action, which of them to read from the database again; and whether this instance's consumer owns
+ * every partition, without which memory is not trusted. Its clock orders the two: news loaded
+ * before a change made outside the stream is ignored for the keys that change touched.
+ */
+@Injectable()
+export class StandingFeed {
+  private readonly logger = new Logger(StandingFeed.name);
+  private post?: (message: StandingMessage) => void;
+  private whole = false;
+  private ticks = 0;
+
+  constructor(ownership: ConsumerOwnership) {
+    ownership.subscribe(({ whole, assignment }) => {
+      if (whole !== this.whole) {
+        this.logger.log(
+          whole
+            ? 'this instance owns every partition of its topics: verdicts read the standing it keeps in memory'
+            : `this instance owns ${JSON.stringify(assignment)}: verdicts read the database`,
+        );
+      }
+      this.whole = whole;
+      this.post?.({ kind: 'ownership', whole });
+    });
+  }
+
+  /** Connects a (new) verdict worker: it starts from an empty memory. */
+  attach(post: (message: StandingMessage) => void): void {
+    this.post = post;
+    post({ kind: 'ownership', whole: this.whole });
+  }
+
+  detach(): void {
+    this.post = undefined;
+  }
+
+  /** Whether what batches commit is worth telling: someone listens and memory can be trusted. */
+  get live(): boolean {
+    return this.post !== undefined && this.whole;
+  }
+
+  /** The clock: read before loading a batch's state. */
+  clock(): number {
+    return ++this.ticks;
+  }
+
+  /** What a batch committed (built only when `live`). */
+  committed(standing: () => StandingMessage): void {
+    if (this.live) this.post!(standing());
+  }
+
+  /** Call after the commit of a change made outside the event stream. */
+  changedOutsideStream(prescriptionIds: string[], patients: (string | null)[]): void {
+    this.post?.({
+      kind: 'forget',
+      at: this.clock(),
+      prescriptionIds,
+      patients: patients.filter((patient): patient is string => !!patient),
+    });
+  }
+}

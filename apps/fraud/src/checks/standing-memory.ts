@@ -1,0 +1,169 @@
+import { WatchedStatus } from '../state/watched-prescription.entity';
+import { CheckStanding, StandingHit } from './check-standing.reader';
+
+const DAY_MS = 86_400_000;
+
+/** A prescription as a verdict reads it, after a committed batch of events. Times in epoch ms. */
+export interface PrescriptionStanding {
+  id: string;
+  patientPseudonym: string;
+  prescriberRpps: string;
+  status: WatchedStatus;
+  narcotic: boolean;
+  watchList: string;
+  issuedAt: number;
+  firstPresentedAt: number | null;
+  held: boolean;
+  /** Every hit on it not dismissed. */
+  hits: StandingHit[];
+}
+
+/** A patient's window as a verdict reads it: complete for everything after `since`. */
+export interface PatientStanding {
+  patient: string;
+  since: number;
+  /** Hits on the patient's prescriptions, not dismissed. */
+  hits: (StandingHit & { prescriptionId: string; at: number })[];
+  /** Pharmacies the patient presented prescriptions at. */
+  presentations: { pharmacy: string; watched: boolean; at: number }[];
+}
+
+/** What fraud's main thread tells the verdict worker. */
+export type StandingMessage =
+  /** What a batch of events committed, for every prescription and patient it loaded; `loadedAt` is the feed's clock when it read them. */
+  | { kind: 'standing'; loadedAt: number; prescriptions: PrescriptionStanding[]; patients: PatientStanding[] }
+  /** Changed outside the event stream (an analyst's hold, lift or closing): read these from the database again. */
+  | { kind: 'forget'; at: number; prescriptionIds: string[]; patients: string[] }
+  /** Whether the main thread's consumer owns every partition: only then does it see every change. */
+  | { kind: 'ownership'; whole: boolean };
+
+/** How long a forgotten key refuses older news: far longer than any batch's transaction. */
+const FORGET_MS = 10 * 60_000;
+
+/**
+ * The verdict worker's memory of fraud's state, fed by the main thread after each committed batch
+ * of events, so most checks are answered without a database read. It answers only when it knows
+ * the prescription and the patient's whole window, and only while the main thread's consumer owns
+ * every partition (with several instances, each sees only part of the changes); otherwise it says
+ * nothing and the check is read from PostgreSQL. Bounded: the least recently used entries go first.
+ */
+export class StandingMemory {
+  private readonly prescriptions = new Map<string, PrescriptionStanding>();
+  private readonly patients = new Map<string, PatientStanding>();
+  /** Keys changed outside the stream, with the feed's clock then: news read before that is stale. */
+  private readonly forgotten = new Map<string, { at: number; wall: number }>();
+  private whole = false;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly windowDays: number,
+    private readonly scope: 'watched' | 'all',
+  ) {}
+
+  get enabled(): boolean {
+    return this.capacity > 0 && this.whole;
+  }
+
+  get size(): { prescriptions: number; patients: number } {
+    return { prescriptions: this.prescriptions.size, patients: this.patients.size };
+  }
+
+  apply(message: StandingMessage): void {
+    if (message.kind === 'ownership') {
+      // Whatever was remembered may have been changed by another instance meanwhile: start afresh.
+      this.prescriptions.clear();
+      this.patients.clear();
+      this.forgotten.clear();
+      this.whole = message.whole;
+      return;
+    }
+    if (message.kind === 'forget') {
+      const wall = Date.now();
+      for (const id of message.prescriptionIds) this.forget(`rx:${id}`, message.at, wall, () => this.prescriptions.delete(id));
+      for (const patient of message.patients) this.forget(`pt:${patient}`, message.at, wall, () => this.patients.delete(patient));
+      return;
+    }
+    if (!this.enabled) return;
+    this.pruneForgotten();
+    for (const rx of message.prescriptions) {
+      if (this.staleAt(`rx:${rx.id}`, message.loadedAt)) continue;
+      remember(this.prescriptions, rx.id, rx, this.capacity);
+    }
+    for (const patient of message.patients) {
+      if (this.staleAt(`pt:${patient.patient}`, message.loadedAt)) continue;
+      remember(this.patients, patient.patient, patient, this.capacity);
+    }
+  }
+
+  /** The standing as `CheckStandingReader.read` would read it, or undefined when memory cannot tell. */
+  read(prescriptionId: string, at: Date): CheckStanding | undefined {
+    if (!this.enabled) return undefined;
+    const rx = this.prescriptions.get(prescriptionId);
+    if (!rx) return undefined;
+    const windowStart = at.getTime() - this.windowDays * DAY_MS;
+    const patient = this.patients.get(rx.patientPseudonym);
+    if (!patient || patient.since > windowStart) return undefined;
+    touch(this.prescriptions, prescriptionId, rx);
+    touch(this.patients, rx.patientPseudonym, patient);
+    const watchedOnly = this.scope !== 'all';
+    const pharmacies = new Set<string>();
+    for (const visit of patient.presentations) {
+      if (visit.at > windowStart && (!watchedOnly || visit.watched)) pharmacies.add(visit.pharmacy);
+    }
+    return {
+      prescription: {
+        patientPseudonym: rx.patientPseudonym,
+        prescriberRpps: rx.prescriberRpps,
+        status: rx.status,
+        narcotic: rx.narcotic,
+        watchList: rx.watchList,
+        issuedAt: new Date(rx.issuedAt),
+        firstPresentedAt: rx.firstPresentedAt === null ? null : new Date(rx.firstPresentedAt),
+      },
+      held: rx.held,
+      ownHits: rx.hits.map(({ code, weight, reason }) => ({ code, weight, reason })),
+      patientHits: patient.hits
+        .filter((hit) => hit.prescriptionId !== prescriptionId && hit.at > windowStart)
+        .map(({ code, weight, reason }) => ({ code, weight, reason })),
+      pharmacies: [...pharmacies],
+    };
+  }
+
+  private forget(key: string, at: number, wall: number, drop: () => void): void {
+    drop();
+    this.forgotten.delete(key);
+    this.forgotten.set(key, { at, wall });
+  }
+
+  private staleAt(key: string, loadedAt: number): boolean {
+    const forgotten = this.forgotten.get(key);
+    return forgotten !== undefined && loadedAt <= forgotten.at;
+  }
+
+  private pruneForgotten(): void {
+    const horizon = Date.now() - FORGET_MS;
+    for (const [key, entry] of this.forgotten) {
+      if (entry.wall > horizon) break; // in insertion order: the rest are younger
+      this.forgotten.delete(key);
+    }
+  }
+}
+
+function remember<T>(map: Map<string, T>, key: string, value: T, capacity: number): void {
+  map.delete(key);
+  map.set(key, value);
+  while (map.size > capacity) map.delete(map.keys().next().value!);
+}
+
+function touch<T>(map: Map<string, T>, key: string, value: T): void {
+  map.delete(key);
+  map.set(key, value);
+}
+
+/** FRAUD_VERDICT_MEMORY: prescriptions (and as many patients) the verdict worker keeps in memory; 0 reads every check from PostgreSQL. */
+export function verdictMemoryCapacity(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 200_000;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`FRAUD_VERDICT_MEMORY must be a whole number (0 turns it off), got "${raw}"`);
+  return value;
+}
