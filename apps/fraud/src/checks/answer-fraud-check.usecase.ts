@@ -56,7 +56,7 @@ export async function projectVerdict(
       facts.patientPharmaciesInWindow = new Set([...standing.pharmacies, ...recentPharmacies, request.pharmacyFiness]).size;
     }
   }
-  const fired = await engine.evaluate(facts);
+  const fired = engine.evaluate(facts);
   const { score, level, rules: reasons } = standingOf([...standing.ownHits, ...fired], standing.patientHits, config);
   const known = new Set(standing.ownHits.map((hit) => hit.code));
   const holdsOnRecord = level === 'hold' && fired.some((rule) => !known.has(rule.code));

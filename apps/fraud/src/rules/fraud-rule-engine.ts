@@ -1,6 +1,6 @@
 import { FiredRule } from '@ordo/contracts';
-import { Engine } from 'json-rules-engine';
 import { FraudConfig } from '../config/fraud-config';
+import { Test, compileConditions } from './conditions';
 import { FraudFacts } from './fraud-facts';
 import { RuleDefinition, ruleDefinitions } from './rule-definitions';
 
@@ -10,22 +10,20 @@ export interface FiredRuleWithScope extends FiredRule {
 
 /** Runs the rule definitions over one event's facts and says which fired, with their weights and reasons. */
 export class FraudRuleEngine {
-  /** One engine per trigger, holding only the rules that read that event: most events run a few rules. */
-  private readonly engines = new Map<FraudFacts['trigger'], Engine>();
+  /** The rules each trigger runs (only those that read that event), their conditions compiled once. */
+  private readonly byTrigger = new Map<FraudFacts['trigger'], { rule: RuleDefinition; test: Test }[]>();
   private readonly byCode: Map<string, RuleDefinition>;
 
   constructor(private readonly config: FraudConfig) {
     const definitions = ruleDefinitions(config);
     this.byCode = new Map(definitions.map((rule) => [rule.code, rule]));
-    for (const trigger of new Set(definitions.flatMap((rule) => rule.triggers))) {
-      const rules = definitions.filter((rule) => rule.triggers.includes(trigger));
-      this.engines.set(
-        trigger,
-        new Engine(
-          rules.map((rule) => ({ name: rule.code, conditions: rule.conditions, event: { type: rule.code } })),
-          { allowUndefinedFacts: true },
-        ),
-      );
+    for (const rule of definitions) {
+      const test = compileConditions(rule.conditions);
+      for (const trigger of rule.triggers) {
+        const rules = this.byTrigger.get(trigger) ?? [];
+        rules.push({ rule, test });
+        this.byTrigger.set(trigger, rules);
+      }
     }
   }
 
@@ -33,16 +31,15 @@ export class FraudRuleEngine {
     return [...this.byCode.values()];
   }
 
-  async evaluate(facts: FraudFacts): Promise<FiredRuleWithScope[]> {
-    const engine = this.engines.get(facts.trigger);
-    if (!engine) return [];
-    const { events } = await engine.run({ ...facts });
+  evaluate(facts: FraudFacts): FiredRuleWithScope[] {
     const watched = (facts.watchListCount ?? 0) > 0;
-    return events.map((event) => {
-      const rule = this.byCode.get(event.type)!;
+    const fired: FiredRuleWithScope[] = [];
+    for (const { rule, test } of this.byTrigger.get(facts.trigger) ?? []) {
+      if (!test(facts as unknown as Record<string, unknown>)) continue;
       const multiplier = watched && rule.code !== 'WATCH_LIST_MOLECULE' ? this.config.thresholds.watchListMultiplier : 1;
-      return { code: rule.code, scope: rule.scope, weight: Math.round(rule.weight * multiplier), reason: render(rule.reason, facts) };
-    });
+      fired.push({ code: rule.code, scope: rule.scope, weight: Math.round(rule.weight * multiplier), reason: render(rule.reason, facts) });
+    }
+    return fired;
   }
 }
 

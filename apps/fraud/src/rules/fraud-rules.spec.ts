@@ -8,7 +8,7 @@ const engine = new FraudRuleEngine(config);
 const t = config.thresholds;
 
 async function codes(facts: FraudFacts): Promise<string[]> {
-  return (await engine.evaluate(facts)).map((rule) => rule.code);
+  return engine.evaluate(facts).map((rule) => rule.code);
 }
 
 const pharmacy = { pharmacyFiness: '750000001', prescriptionId: '0000000000000000' + '00' };
@@ -44,7 +44,7 @@ describe('fraud rules', () => {
 
   describe('DISPENSE_AFTER_END', () => {
     it.each(['cancelled', 'expired'] as const)('fires on an attempt on a %s prescription', async (end) => {
-      const fired = await engine.evaluate({ trigger: 'refused', presentedAfterEnd: end, ...pharmacy });
+      const fired = engine.evaluate({ trigger: 'refused', presentedAfterEnd: end, ...pharmacy });
       expect(fired.map((rule) => rule.code)).toEqual(['DISPENSE_AFTER_END']);
       expect(fired[0].reason).toBe(`pharmacy 750000001 tried to dispense a prescription that was ${end}`);
     });
@@ -106,7 +106,7 @@ describe('fraud rules', () => {
 
   describe('NARCOTIC_OVERLAP', () => {
     it(`fires when two narcotic prescriptions overlap by more than ${t.narcoticOverlapToleranceDays} days`, async () => {
-      const fired = await engine.evaluate({ trigger: 'issued', narcotic: true, securePrescription: true, narcoticOverlapDays: t.narcoticOverlapToleranceDays + 1 });
+      const fired = engine.evaluate({ trigger: 'issued', narcotic: true, securePrescription: true, narcoticOverlapDays: t.narcoticOverlapToleranceDays + 1 });
       expect(fired.map((rule) => rule.code)).toEqual(['NARCOTIC_OVERLAP']);
       expect(fired[0].scope).toBe('patient');
     });
@@ -157,7 +157,7 @@ describe('fraud rules', () => {
 
   describe('WATCH_LIST_MOLECULE', () => {
     it('fires on a watch-list molecule and weighs the other rules up', async () => {
-      const fired = await engine.evaluate({ trigger: 'issued', watchListed: 'tramadol', watchListCount: 1, patientPrescribersInWindow: t.maxPrescribersInWindow });
+      const fired = engine.evaluate({ trigger: 'issued', watchListed: 'tramadol', watchListCount: 1, patientPrescribersInWindow: t.maxPrescribersInWindow });
       expect(fired.map((rule) => [rule.code, rule.weight])).toEqual([
         ['DOCTOR_SHOPPING', Math.round(50 * t.watchListMultiplier)],
         ['WATCH_LIST_MOLECULE', 10],
@@ -172,10 +172,10 @@ describe('fraud rules', () => {
     const custom = new FraudRuleEngine(
       buildFraudConfig({ thresholds: { maxPrescribersInWindow: 3 }, weights: { DOCTOR_SHOPPING: 90 }, disabledRules: ['FORGED_CODE'] }),
     );
-    expect(await custom.evaluate({ trigger: 'issued', patientPrescribersInWindow: 3 })).toEqual([
+    expect(custom.evaluate({ trigger: 'issued', patientPrescribersInWindow: 3 })).toEqual([
       expect.objectContaining({ code: 'DOCTOR_SHOPPING', weight: 90 }),
     ]);
-    expect(await custom.evaluate({ trigger: 'scanned', scanOutcome: 'forged-signature' })).toEqual([]);
+    expect(custom.evaluate({ trigger: 'scanned', scanOutcome: 'forged-signature' })).toEqual([]);
   });
 
   it('refuses a configuration with a bad value, naming it', () => {

@@ -83,7 +83,7 @@ export class RecordPrescriptionIssued {
     if (scopeAll || prescription.watched) {
       facts.patientPrescribersInWindow = state.distinctPrescribers(issued.patientPseudonym, issuedAt, !scopeAll);
     }
-    const fired = await this.engine.evaluate(facts);
+    const fired = this.engine.evaluate(facts);
     return this.assess.execute(context, { prescriptionId: issued.prescriptionId, patientPseudonym: issued.patientPseudonym }, fired);
   }
 }

@@ -69,7 +69,7 @@ export class RecordPresentation {
         facts.patientPharmaciesInWindow = state.distinctPharmacies(prescription.patientPseudonym, at, !scopeAll);
       }
     }
-    const fired = await this.engine.evaluate(facts);
+    const fired = this.engine.evaluate(facts);
     return this.assess.execute(context, { prescriptionId: presentation.prescriptionId, patientPseudonym: prescription?.patientPseudonym ?? null }, fired);
   }
 }
