@@ -8,26 +8,18 @@
 //
 // Beside it, a baseline: the same produce → consume → produce → consume round trip on the same
 // broker through a trivial in-process echo (no database), so the figures can be read against what
-// Kafka and kafkajs alone cost on this machine at that moment.
+// Kafka and kafkajs alone cost on this machine at that moment. The broker is warmed up first (not
+// counted), and the steady load comes from a thread of its own (steady-load.ts), so the thread that
+// times the checks does nothing else.
 //
 //   ORDO_BUILD_DIR=.build-fraud node scripts/build.mjs && \
 //     ORDO_BUILD_DIR=.build-fraud node .build-fraud/bench/fraud/fraud.bench.js [--checks-per-second 200] [--seconds 20] [--backlog 20000] [--rate 2000]
-import {
-  FraudCheckRequested,
-  PrescriptionClaimed,
-  PrescriptionDispensed,
-  PrescriptionIssued,
-  PrescriptionScanned,
-  Topics,
-  createCloudEvent,
-  patientKeysFromEnv,
-  sealPatient,
-} from '@ordo/contracts';
+import { FraudCheckRequested, Topics } from '@ordo/contracts';
 import { createKafka } from '@ordo/messaging';
-import { generatePrescriptionId } from '@ordo/rx-id';
 import { withLuhnCheckDigit } from '@ordo/identifiers';
-import { Kafka, Message, Producer } from 'kafkajs';
+import { Kafka, Producer } from 'kafkajs';
 import { loadavg } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -35,6 +27,8 @@ import { repoRoot } from '../../tools/local/repo-root';
 import { dropDatabases, setUp, startFreshKafka, startPostgres, startService, stopAll, stopAllOnSignals, useOwnBuild } from '../support/infra';
 import { addResultsSection } from '../support/results';
 import { fmt, percentile, sleep, sortedCopy } from '../support/stats';
+import type { SteadyLoadData, SteadyLoadMessage } from './steady-load';
+import { issued, lifecycle, message, sendAll } from './traffic';
 
 const root = repoRoot(__dirname);
 const args = process.argv.slice(2);
@@ -55,77 +49,6 @@ const ECHO_TOPIC = 'bench.echo';
 const ECHO_REPLY_TOPIC = 'bench.echo.reply';
 const load = () => loadavg().map((value) => value.toFixed(2)).join(' / ');
 const log = (line: string) => process.stdout.write(`[fraud bench] ${line}\n`);
-
-const keys = patientKeysFromEnv({});
-const sealed = sealPatient({ ins: '2840375123456' + '46', firstName: 'A', lastName: 'B', birthDate: '1984-03-17', sex: 'F' }, keys);
-const LABELS = ['DOLIPRANE 1000 mg, comprimé', 'TRAMADOL BIOGARAN 50 mg, gélule', 'AMOXICILLINE 1 g, comprimé', 'ZOLPIDEM ARROW 10 mg, comprimé'];
-
-function issued(patient: string, n: number, label = LABELS[n % LABELS.length]) {
-  const prescriptionId = generatePrescriptionId();
-  const now = new Date();
-  const data = {
-    prescriptionId,
-    prescriberRpps: withLuhnCheckDigit(String(1000000000 + (n % 300))),
-    patientPseudonym: patient,
-    patient: sealed,
-    secure: false,
-    issuedAt: now.toISOString(),
-    validUntil: new Date(now.getTime() + 90 * 86_400_000).toISOString(),
-    lines: [{ lineNo: 1, label, dosage: '1/j', quantity: 30, unit: 'comprimé', durationDays: 30, renewals: 0 }],
-  };
-  return { prescriptionId, message: message(PrescriptionIssued.type, prescriptionId, data) };
-}
-
-/**
- * One prescription's normal path through fraud's topics: issued (a fresh patient every other
- * prescription, one pharmacy per patient, mostly ordinary medicines), then scanned, claimed and
- * dispensed at that pharmacy. Four events, keyed by the prescription as the services key them.
- */
-function lifecycle(n: number): { topic: string; message: Message }[] {
-  const patient = `mix-patient-${Math.floor(n / 2)}`.padEnd(43, 'x');
-  const label = n % 10 === 0 ? LABELS[1] : n % 2 === 0 ? LABELS[0] : LABELS[2];
-  const made = issued(patient, n, label);
-  const pharmacyFiness = withLuhnCheckDigit(String(76000000 + (Math.floor(n / 2) % 3000)));
-  const pharmacistRpps = withLuhnCheckDigit('2000000000');
-  const id = made.prescriptionId;
-  return [
-    { topic: Topics.prescriptions, message: made.message },
-    { topic: Topics.dispensing, message: message(PrescriptionScanned.type, id, { prescriptionId: id, outcome: 'genuine', status: 'ISSUED', pharmacyFiness, pharmacistRpps }) },
-    {
-      topic: Topics.dispensing,
-      message: message(PrescriptionClaimed.type, id, {
-        prescriptionId: id,
-        claimId: randomUUID(),
-        pharmacyFiness,
-        pharmacistRpps,
-        expiresAt: new Date(Date.now() + 600_000).toISOString(),
-        decision: 'allow',
-        verdictSource: 'fraud',
-      }),
-    },
-    {
-      topic: Topics.dispensing,
-      message: message(PrescriptionDispensed.type, id, {
-        prescriptionId: id,
-        dispensationId: randomUUID(),
-        pharmacyFiness,
-        pharmacistRpps,
-        complete: true,
-        lines: [{ lineNo: 1, quantity: 30 }],
-      }),
-    },
-  ];
-}
-
-async function sendAll(producer: Producer, items: { topic: string; message: Message }[]): Promise<void> {
-  const byTopic = new Map<string, Message[]>();
-  for (const item of items) byTopic.set(item.topic, [...(byTopic.get(item.topic) ?? []), item.message]);
-  await producer.sendBatch({ topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-}
-
-function message(type: string, subject: string, data: object): Message {
-  return { key: subject, value: JSON.stringify(createCloudEvent('/ordo/bench', { type, subject, data })) };
-}
 
 async function inboxCount(db: Client): Promise<number> {
   return Number((await db.query('SELECT count(*) FROM inbox')).rows[0].count);
@@ -289,6 +212,8 @@ async function main(): Promise<void> {
     },
   });
   await echoJoined;
+  // A broker just started answers its first thousands of requests slowly (the JVM compiles as it goes): not counted.
+  await roundTrips(client, producer, known, ECHO_TOPIC, ECHO_REPLY_TOPIC, 'warm-up of the broker (not counted)', 10);
   const baseline = await roundTrips(client, producer, known, ECHO_TOPIC, ECHO_REPLY_TOPIC, 'baseline (echo, no database)');
   loads.push({ phase: 'after baseline', load: load() });
 
@@ -345,18 +270,21 @@ async function main(): Promise<void> {
     const lag: { seconds: number; lag: number }[] = [];
     const started = Date.now();
     let producedSeconds = 0;
-    const producerLoop = (async () => {
-      const tickMs = 50;
-      const perTick = Math.round((RATE * tickMs) / 1000 / 4);
-      for (let tick = 0; tick < (SECONDS * 1000) / tickMs; tick++) {
-        const due = started + tick * tickMs;
-        if (due > Date.now()) await sleep(due - Date.now());
-        await sendAll(producer, Array.from({ length: perTick }, () => lifecycle(lifecycles++)).flat());
-        produced += perTick * 4;
-      }
-      producedSeconds = (Date.now() - started) / 1000;
-      producing = false;
-    })();
+    // The load from a thread of its own (steady-load.ts): this thread only times checks and reads lag.
+    const loadWorker = new Worker(join(__dirname, 'steady-load.js'), {
+      workerData: { brokers: kafka.brokers.split(','), rate: RATE, seconds: SECONDS, firstLifecycle: lifecycles } satisfies SteadyLoadData,
+    });
+    const producerLoop = new Promise<void>((resolve, reject) => {
+      loadWorker.on('message', (progress: SteadyLoadMessage) => {
+        produced = progress.events;
+        if (progress.kind !== 'done') return;
+        producedSeconds = progress.seconds;
+        lifecycles += progress.lifecycles;
+        producing = false;
+        resolve();
+      });
+      loadWorker.once('error', reject);
+    });
     const lagLoop = (async () => {
       while (producing) {
         await sleep(500);
