@@ -325,6 +325,36 @@ describe('fraud: rules, verdicts, holds and cases', () => {
     expect(await visits()).toBe(2);
   });
 
+  it("stops counting a closed false positive's hits for the patient, even when its case was opened before fraud knew the patient", async () => {
+    const patient = traffic.patient();
+    const first = traffic.issuedData({ patient, label: 'ZOLPIDEM ARROW 10 mg, comprimé' });
+    const second = traffic.issuedData({ patient, label: 'ZOLPIDEM ARROW 10 mg, comprimé' });
+    // A forged code of the first reaches fraud before its issued event: the case names no patient.
+    await traffic.emit(PrescriptionScanned, first.prescriptionId, {
+      prescriptionId: first.prescriptionId,
+      outcome: 'forged-signature',
+      kid: 'k1',
+      pharmacyFiness: pharmacyA,
+      pharmacistRpps: pharmacist,
+    });
+    const [forged] = (await alertsOf(`rule=FORGED_CODE&prescriptionId=${first.prescriptionId}`)).items;
+    expect(forged.patientPseudonym ?? null).toBeNull();
+    for (const issued of [first, second]) {
+      await traffic.emit(PrescriptionIssued, issued.prescriptionId, issued, '/ordo/prescribing');
+      await known(issued.prescriptionId);
+    }
+    const before = await traffic.verdict(await traffic.check(second.prescriptionId, patient, pharmacyA));
+    expect(before.data.decision).toBe('allow');
+    const closed = await system.request('fraud', 'POST', `/v1/alerts/${forged.id}/close`, {
+      token: analyst,
+      body: { resolution: 'false-positive', reason: 'the pharmacy misread a worn code' },
+    });
+    expect(closed.status).toBe(200);
+    // Read from memory and compared with the database (verify mode): the first's dismissed hits no longer count for the patient.
+    const after = await traffic.verdict(await traffic.check(second.prescriptionId, patient, pharmacyA));
+    expect(after.data.decision).toBe('allow');
+  });
+
   it('answered the checks above from memory, each as the database would have', async () => {
     // The worker reports its counts every second; every test above sent checks (holds, lifts, closings, shopping).
     await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -10,19 +10,41 @@ describe('consumer ownership', () => {
     expect(ownsEveryPartition({}, {})).toBe(false);
   });
 
-  it('tells a subscriber the current ownership at once, then each change once', () => {
+  it('tells a subscriber the current ownership at once, then every join and rebalance, each a new generation', () => {
     const ownership = new ConsumerOwnership();
-    const seen: boolean[] = [];
-    ownership.subscribe(({ whole }) => seen.push(whole));
-    ownership.update({ whole: true, assignment: { t: [0] } });
-    ownership.update({ whole: true, assignment: { t: [0] } });
-    ownership.update({ whole: false, assignment: {} });
-    expect(seen).toEqual([false, true, false]);
-    expect(ownership.now).toEqual({ whole: false, assignment: {} });
+    const seen: [boolean, number][] = [];
+    ownership.subscribe(({ whole, generation }) => seen.push([whole, generation]));
+    ownership.update(true, { t: [0] });
+    ownership.update(true, { t: [0] }); // joined again with the same partitions: still a new ownership
+    ownership.update(false, {});
+    expect(seen).toEqual([
+      [false, 0],
+      [true, 1],
+      [true, 2],
+      [false, 3],
+    ]);
+    expect(ownership.now).toEqual({ whole: false, assignment: {}, generation: 3 });
+  });
+
+  it('passes on heartbeats', () => {
+    const ownership = new ConsumerOwnership();
+    const beats: number[] = [];
+    ownership.onHeartbeat((at) => beats.push(at));
+    ownership.heartbeat(42);
+    expect(beats).toEqual([42]);
   });
 });
 
 describe('event batch', () => {
+  it('runs after-abort steps only when told the transaction failed', () => {
+    const batch = new EventBatch([]);
+    const ran: string[] = [];
+    batch.afterCommit(() => ran.push('commit'));
+    batch.afterAbort(() => ran.push('abort'));
+    batch.aborted();
+    expect(ran).toEqual(['abort']);
+  });
+
   it('runs after-commit steps only when told the batch committed, each even if one before it throws', () => {
     const batch = new EventBatch([]);
     const ran: string[] = [];

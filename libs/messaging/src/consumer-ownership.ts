@@ -6,33 +6,46 @@ export interface Ownership {
   whole: boolean;
   /** Partitions assigned, per topic (empty while the group rebalances or the consumer is stopped). */
   assignment: Record<string, number[]>;
+  /** Counts the group joins and rebalances seen: each is a new ownership, even with the same partitions. */
+  generation: number;
 }
 
 /**
  * The partitions the service's consumer owns, kept up to date by the transport (`KafkaEventServer`)
- * on every join, rebalance and stop. A service that keeps in memory what its own events made of its
- * state may trust it only while it owns them all: then nothing else changes that state.
+ * on every join, rebalance and stop, and when it last heard from the group (its heartbeats). A
+ * service that keeps in memory what its own events made of its state may trust it only while it
+ * owns them all, and only while the group still counts it in: then nothing else changes that state.
  */
 @Injectable()
 export class ConsumerOwnership {
-  private current: Ownership = { whole: false, assignment: {} };
+  private current: Ownership = { whole: false, assignment: {}, generation: 0 };
   private readonly listeners: ((ownership: Ownership) => void)[] = [];
+  private readonly heartbeatListeners: ((at: number) => void)[] = [];
 
   get now(): Ownership {
     return this.current;
   }
 
-  /** Called at once with the current ownership, then on every change. */
+  /** Called at once with the current ownership, then on every join, rebalance and stop. */
   subscribe(listener: (ownership: Ownership) => void): void {
     this.listeners.push(listener);
     listener(this.current);
   }
 
+  /** Called with the time of each heartbeat the consumer sent its group. */
+  onHeartbeat(listener: (at: number) => void): void {
+    this.heartbeatListeners.push(listener);
+  }
+
+  /** Called by the transport: a new generation (a join), or none (a rebalance started, the consumer stopped). */
+  update(whole: boolean, assignment: Record<string, number[]>): void {
+    this.current = { whole, assignment, generation: this.current.generation + 1 };
+    for (const listener of this.listeners) listener(this.current);
+  }
+
   /** Called by the transport. */
-  update(ownership: Ownership): void {
-    const changed = ownership.whole !== this.current.whole || JSON.stringify(ownership.assignment) !== JSON.stringify(this.current.assignment);
-    this.current = ownership;
-    if (changed) for (const listener of this.listeners) listener(ownership);
+  heartbeat(at = Date.now()): void {
+    for (const listener of this.heartbeatListeners) listener(at);
   }
 }
 

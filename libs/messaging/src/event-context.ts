@@ -21,6 +21,7 @@ export class EventBatch {
   private readonly sharedState = new Map<unknown, unknown>();
   private readonly beforeCommitSteps: ((manager: EntityManager) => Promise<void>)[] = [];
   private readonly afterCommitSteps: (() => void)[] = [];
+  private readonly afterAbortSteps: (() => void)[] = [];
 
   constructor(
     readonly events: readonly CloudEvent[],
@@ -56,6 +57,15 @@ export class EventBatch {
     this.afterCommitSteps.push(step);
   }
 
+  /**
+   * Runs if the batch's transaction failed, including at COMMIT, where the server may have
+   * committed all the same (a connection lost then leaves it unknown): e.g. to stop trusting what
+   * was told of this state elsewhere. Synchronous, and must not throw.
+   */
+  afterAbort(step: () => void): void {
+    this.afterAbortSteps.push(step);
+  }
+
   /** Called by the transport once the handlers are done. */
   async complete(manager: EntityManager): Promise<void> {
     for (const step of this.beforeCommitSteps) await step(manager);
@@ -63,12 +73,21 @@ export class EventBatch {
 
   /** Called by the transport after the commit. A step that throws is logged; the others still run. */
   committed(): void {
-    for (const step of this.afterCommitSteps) {
-      try {
-        step();
-      } catch (error) {
-        logger.error(`after-commit step failed: ${(error as Error).stack ?? error}`);
-      }
+    runAll(this.afterCommitSteps, 'after-commit');
+  }
+
+  /** Called by the transport when the transaction failed. */
+  aborted(): void {
+    runAll(this.afterAbortSteps, 'after-abort');
+  }
+}
+
+function runAll(steps: (() => void)[], what: string): void {
+  for (const step of steps) {
+    try {
+      step();
+    } catch (error) {
+      logger.error(`${what} step failed: ${(error as Error).stack ?? error}`);
     }
   }
 }

@@ -131,33 +131,42 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     this.logger.log(`consuming ${topics.join(', ')} as group ${groupId}${batchSize > 1 ? ` in batches of up to ${batchSize}` : ''}`);
   }
 
-  /** Keeps `options.ownership` current: what the group assigned at each join, nothing while it rebalances or is stopped. */
+  /**
+   * Keeps `options.ownership` current: what the group assigned at each join, nothing while it
+   * rebalances or is stopped, and each heartbeat. A join's partition counts are read from the
+   * cluster; a later join or rebalance makes an earlier join's late answer moot.
+   */
   private trackOwnership(consumer: Consumer): void {
     const ownership = this.options.ownership;
     if (!ownership) return;
-    const none = () => ownership.update({ whole: false, assignment: {} });
+    let joins = 0;
+    const none = () => {
+      joins++;
+      ownership.update(false, {});
+    };
     consumer.on(consumer.events.REBALANCING, none);
     consumer.on(consumer.events.STOP, none);
     consumer.on(consumer.events.CRASH, none);
+    consumer.on(consumer.events.HEARTBEAT, () => ownership.heartbeat());
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const join = ++joins;
       const assignment = payload.memberAssignment;
+      // Until the counts are known, this join owns nothing for sure.
+      ownership.update(false, assignment);
       void this.partitionCounts()
-        .then((partitionsOf) => ownership.update({ whole: ownsEveryPartition(assignment, partitionsOf), assignment }))
-        .catch((error) => {
-          this.logger.warn(`could not read the topics' partition counts (${(error as Error).message}); ownership of all partitions not assumed`);
-          ownership.update({ whole: false, assignment });
-        });
+        .then((partitionsOf) => join === joins && ownership.update(ownsEveryPartition(assignment, partitionsOf), assignment))
+        .catch((error) => this.logger.warn(`could not read the topics' partition counts (${(error as Error).message}); ownership of all partitions not assumed`));
     });
   }
 
   private async partitionCounts(): Promise<Record<string, number>> {
     const admin = this.options.kafka.admin();
-    await admin.connect();
     try {
+      await admin.connect();
       const { topics } = await admin.fetchTopicMetadata({ topics: this.options.topics });
       return Object.fromEntries(topics.map((topic) => [topic.name, topic.partitions.length]));
     } finally {
-      await admin.disconnect();
+      await admin.disconnect().catch(() => undefined);
     }
   }
 
@@ -221,6 +230,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       });
       eventBatch?.committed();
     } catch (error) {
+      eventBatch?.aborted();
       if (isInfrastructureError(error)) throw error; // kafkajs fetches the chunk again
       this.logger.warn(`batch of ${messages.length} from ${topic}[${partition}] failed (${(error as Error).message}); applying it one message at a time`);
       for (const message of messages) await this.handleMessage({ topic, partition, message, heartbeat: async () => {}, pause: () => () => {} });
@@ -310,6 +320,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     const attempts = this.options.handlerAttempts;
     for (let attempt = 1; ; attempt++) {
       let applied: EventBatch | undefined;
+      let started: EventBatch | undefined;
       try {
         const outcome = await this.options.dataSource.transaction(async (manager): Promise<Outcome> => {
           const recorded: unknown[] = await manager.query(
@@ -320,6 +331,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           const batch: EventBatch = new EventBatch([event], (held) =>
             this.invokeTraced(held, new EventContext([held, manager, { ...origin, offset: '' }, batch])),
           );
+          started = batch;
           await this.invoke(event, new EventContext([event, manager, origin, batch]));
           await batch.complete(manager);
           applied = batch;
@@ -328,6 +340,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         applied?.committed();
         return outcome;
       } catch (error) {
+        started?.aborted();
         if (isInfrastructureError(error)) throw error;
         if (attempt >= attempts) {
           throw new DeadLetterable('handler-failed', `${(error as Error).message} (after ${attempts} tries)`);

@@ -3,7 +3,6 @@ import { CaseClosed } from '@ordo/contracts';
 import { Outbox } from '@ordo/messaging';
 import { DataSource } from 'typeorm';
 import { CaseResolution, FraudAlert } from '../alerts/fraud-alert.entity';
-import { RuleHit } from '../alerts/rule-hit.entity';
 import { audit } from '../audit/audit-entry.entity';
 import { StandingFeed } from '../checks/standing-feed';
 import { HoldPlacement } from '../holds/hold-placement';
@@ -23,10 +22,29 @@ export class CloseCase {
   ) {}
 
   async execute(alertId: string, analyst: string, resolution: CaseResolution, reason: string): Promise<FraudAlert> {
-    const closed = await this.dataSource.transaction(async (manager) => {
+    // What the verdicts read that this may change: the prescription, and every patient its dismissed hits count for.
+    const touched = { prescriptionIds: [] as string[], patients: [] as (string | null)[] };
+    try {
+      return await this.close(alertId, analyst, resolution, reason, touched);
+    } finally {
+      // Also when it failed: a COMMIT whose answer was lost may have closed it.
+      this.feed.changedOutsideStream(touched.prescriptionIds, touched.patients);
+    }
+  }
+
+  private close(
+    alertId: string,
+    analyst: string,
+    resolution: CaseResolution,
+    reason: string,
+    touched: { prescriptionIds: string[]; patients: (string | null)[] },
+  ): Promise<FraudAlert> {
+    return this.dataSource.transaction(async (manager) => {
       const alert = await manager.findOne(FraudAlert, { where: { id: alertId }, lock: { mode: 'pessimistic_write' } });
       if (!alert) throw new AlertNotFound(alertId);
       if (alert.status !== 'open') throw new CaseAlreadyClosed(alertId);
+      touched.prescriptionIds.push(alert.prescriptionId);
+      touched.patients.push(alert.patientPseudonym);
       Object.assign(alert, { status: 'closed', resolution, resolutionReason: reason, closedBy: analyst, closedAt: new Date() });
       await manager.update(
         FraudAlert,
@@ -34,7 +52,13 @@ export class CloseCase {
         { status: 'closed', resolution, resolutionReason: reason, closedBy: analyst, closedAt: alert.closedAt },
       );
       if (resolution === 'false-positive') {
-        await manager.update(RuleHit, { prescriptionId: alert.prescriptionId, dismissed: false }, { dismissed: true });
+        // Through a SELECT: TypeORM hands a bare UPDATE … RETURNING back as [rows, count].
+        const dismissed: { patient_pseudonym: string | null }[] = await manager.query(
+          `WITH d AS (UPDATE rule_hit SET dismissed = true WHERE prescription_id = $1 AND NOT dismissed RETURNING patient_pseudonym)
+           SELECT DISTINCT patient_pseudonym FROM d`,
+          [alert.prescriptionId],
+        );
+        touched.patients.push(...dismissed.map((hit) => hit.patient_pseudonym));
         const hold = await this.holds.active(manager, alert.prescriptionId);
         if (hold) await this.holds.lift(manager, hold, analyst, `case closed as a false positive: ${reason}`);
       }
@@ -54,8 +78,5 @@ export class CloseCase {
       });
       return alert;
     });
-    // Dismissed hits and a lifted hold change what verdicts read of the prescription and its patient.
-    this.feed.changedOutsideStream([closed.prescriptionId], [closed.patientPseudonym]);
-    return closed;
   }
 }

@@ -15,12 +15,15 @@ export class LiftHold {
   ) {}
 
   async execute(prescriptionId: string, analyst: string, reason: string): Promise<FraudHold> {
-    const lifted = await this.dataSource.transaction(async (manager) => {
-      const hold = await this.holds.active(manager, prescriptionId);
-      if (!hold) throw new NoActiveHold(prescriptionId);
-      return this.holds.lift(manager, hold, analyst, reason);
-    });
-    this.feed.changedOutsideStream([prescriptionId], []);
-    return lifted;
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const hold = await this.holds.active(manager, prescriptionId);
+        if (!hold) throw new NoActiveHold(prescriptionId);
+        return this.holds.lift(manager, hold, analyst, reason);
+      });
+    } finally {
+      // Also when it failed: a COMMIT whose answer was lost may have lifted it.
+      this.feed.changedOutsideStream([prescriptionId], []);
+    }
   }
 }

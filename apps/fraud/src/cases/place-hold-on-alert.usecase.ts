@@ -16,20 +16,25 @@ export class PlaceHoldOnAlert {
   ) {}
 
   async execute(alertId: string, analyst: string, reason: string): Promise<FraudHold> {
-    const hold = await this.dataSource.transaction(async (manager) => {
-      const alert = await manager.findOne(FraudAlert, { where: { id: alertId }, lock: { mode: 'pessimistic_write' } });
-      if (!alert) throw new AlertNotFound(alertId);
-      if (alert.status !== 'open') throw new CaseAlreadyClosed(alertId);
-      const { hold, placed } = await this.holds.place(manager, {
-        prescriptionId: alert.prescriptionId,
-        alertId: alert.id,
-        reason,
-        placedBy: analyst,
+    let prescriptionId: string | undefined;
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const alert = await manager.findOne(FraudAlert, { where: { id: alertId }, lock: { mode: 'pessimistic_write' } });
+        if (!alert) throw new AlertNotFound(alertId);
+        if (alert.status !== 'open') throw new CaseAlreadyClosed(alertId);
+        prescriptionId = alert.prescriptionId;
+        const { hold, placed } = await this.holds.place(manager, {
+          prescriptionId: alert.prescriptionId,
+          alertId: alert.id,
+          reason,
+          placedBy: analyst,
+        });
+        if (!placed) throw new HoldAlreadyActive(alert.prescriptionId);
+        return hold;
       });
-      if (!placed) throw new HoldAlreadyActive(alert.prescriptionId);
-      return hold;
-    });
-    this.feed.changedOutsideStream([hold.prescriptionId], []);
-    return hold;
+    } finally {
+      // Also when it failed: a COMMIT whose answer was lost may have placed it.
+      if (prescriptionId) this.feed.changedOutsideStream([prescriptionId], []);
+    }
   }
 }

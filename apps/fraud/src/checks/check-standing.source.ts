@@ -35,7 +35,14 @@ export class RememberedStanding implements StandingSource {
       return this.database.read(prescriptionId, requestPatient, at);
     }
     this.counts.memory++;
-    if (this.verify) await this.compare(remembered, prescriptionId, requestPatient, at);
+    if (this.verify) {
+      try {
+        await this.compare(remembered, prescriptionId, requestPatient, at);
+      } catch (error) {
+        // Verifying must not cost the pharmacist the answer memory already has.
+        this.onMismatch(`standing of ${prescriptionId} not verified: ${(error as Error).message}`);
+      }
+    }
     return remembered;
   }
 

@@ -15,6 +15,8 @@ export class StandingFeed {
   private post?: (message: StandingMessage) => void;
   private whole = false;
   private ticks = 0;
+  /** When the consumer last heard from its group (epoch ms), shared with the verdict worker. */
+  readonly heardFrom = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT));
 
   constructor(ownership: ConsumerOwnership) {
     ownership.subscribe(({ whole, assignment }) => {
@@ -26,14 +28,16 @@ export class StandingFeed {
         );
       }
       this.whole = whole;
-      this.post?.({ kind: 'ownership', whole });
+      this.heardFrom[0] = Date.now();
+      this.post?.({ kind: 'ownership', whole, clock: this.clock() });
     });
+    ownership.onHeartbeat((at) => (this.heardFrom[0] = at));
   }
 
-  /** Connects a (new) verdict worker: it starts from an empty memory. */
+  /** Connects a (new) verdict worker: it starts from an empty memory, taking no news loaded before now. */
   attach(post: (message: StandingMessage) => void): void {
     this.post = post;
-    post({ kind: 'ownership', whole: this.whole });
+    post({ kind: 'ownership', whole: this.whole, clock: this.clock() });
   }
 
   detach(): void {
@@ -55,7 +59,10 @@ export class StandingFeed {
     if (this.live) this.post!(standing());
   }
 
-  /** Call after the commit of a change made outside the event stream. */
+  /**
+   * Call after a change made outside the event stream has committed, or after a transaction that
+   * may have committed failed (a COMMIT whose answer was lost): read these from the database again.
+   */
   changedOutsideStream(prescriptionIds: string[], patients: (string | null)[]): void {
     this.post?.({
       kind: 'forget',

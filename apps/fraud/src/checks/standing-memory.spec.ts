@@ -46,7 +46,7 @@ const storedPrescription: NonNullable<CheckStanding['prescription']> = {
 
 function memory(capacity = 100, scope: 'watched' | 'all' = 'watched'): StandingMemory {
   const made = new StandingMemory(capacity, 90, scope);
-  made.apply({ kind: 'ownership', whole: true });
+  made.apply({ kind: 'ownership', whole: true, clock: 0 });
   return made;
 }
 
@@ -96,17 +96,36 @@ describe('verdict memory', () => {
     expect(m.read('A', now)).toBeDefined();
   });
 
-  it('trusts nothing unless the consumer owns every partition, and starts afresh when that changes', () => {
+  it('trusts nothing unless the consumer owns every partition, and starts afresh at each join', () => {
     const m = new StandingMemory(100, 90, 'watched');
     m.apply(standing(1, [rx('A')], [patient()]));
     expect(m.read('A', now)).toBeUndefined();
-    m.apply({ kind: 'ownership', whole: true });
-    m.apply(standing(2, [rx('A')], [patient()]));
+    m.apply({ kind: 'ownership', whole: true, clock: 2 });
+    m.apply(standing(3, [rx('A')], [patient()]));
     expect(m.read('A', now)).toBeDefined();
-    m.apply({ kind: 'ownership', whole: false });
+    m.apply({ kind: 'ownership', whole: false, clock: 4 });
     expect(m.read('A', now)).toBeUndefined();
-    m.apply({ kind: 'ownership', whole: true });
+    m.apply({ kind: 'ownership', whole: true, clock: 5 });
     expect(m.read('A', now)).toBeUndefined(); // what it held before may have changed meanwhile
+  });
+
+  it('takes no news loaded before it started afresh (a change outside the stream may have been missed meanwhile)', () => {
+    const m = new StandingMemory(100, 90, 'watched');
+    m.apply({ kind: 'ownership', whole: true, clock: 7 });
+    m.apply(standing(6, [rx('A', { held: false })], [patient()]));
+    expect(m.read('A', now)).toBeUndefined();
+    m.apply(standing(8, [rx('A', { held: true })], [patient()]));
+    expect(m.read('A', now)!.held).toBe(true);
+  });
+
+  it('says nothing while the consumer is not heard from by its group (it may have been replaced)', () => {
+    let heard = true;
+    const m = new StandingMemory(100, 90, 'watched', () => heard);
+    m.apply({ kind: 'ownership', whole: true, clock: 0 });
+    m.apply(standing(1, [rx('A')], [patient()]));
+    expect(m.read('A', now)).toBeDefined();
+    heard = false;
+    expect(m.read('A', now)).toBeUndefined();
   });
 
   it('is off with a capacity of 0', () => {

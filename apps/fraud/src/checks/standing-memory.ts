@@ -34,8 +34,13 @@ export type StandingMessage =
   | { kind: 'standing'; loadedAt: number; prescriptions: PrescriptionStanding[]; patients: PatientStanding[] }
   /** Changed outside the event stream (an analyst's hold, lift or closing): read these from the database again. */
   | { kind: 'forget'; at: number; prescriptionIds: string[]; patients: string[] }
-  /** Whether the main thread's consumer owns every partition: only then does it see every change. */
-  | { kind: 'ownership'; whole: boolean };
+  /**
+   * The main thread's consumer joined its group anew, or left it: whether it now owns every
+   * partition (only then does it see every change). Memory starts afresh, and takes no news loaded
+   * before `clock`: what was read before may have been changed by another instance, or outside the
+   * stream with the word lost while no worker listened.
+   */
+  | { kind: 'ownership'; whole: boolean; clock: number };
 
 /** How long a forgotten key refuses older news: far longer than any batch's transaction. */
 const FORGET_MS = 10 * 60_000;
@@ -44,8 +49,9 @@ const FORGET_MS = 10 * 60_000;
  * The verdict worker's memory of fraud's state, fed by the main thread after each committed batch
  * of events, so most checks are answered without a database read. It answers only when it knows
  * the prescription and the patient's whole window, and only while the main thread's consumer owns
- * every partition (with several instances, each sees only part of the changes); otherwise it says
- * nothing and the check is read from PostgreSQL. Bounded: the least recently used entries go first.
+ * every partition (with several instances, each sees only part of the changes) and is still heard
+ * from by its group; otherwise it says nothing and the check is read from PostgreSQL. Bounded: the
+ * least recently used entries go first.
  */
 export class StandingMemory {
   private readonly prescriptions = new Map<string, PrescriptionStanding>();
@@ -53,11 +59,14 @@ export class StandingMemory {
   /** Keys changed outside the stream, with the feed's clock then: news read before that is stale. */
   private readonly forgotten = new Map<string, { at: number; wall: number }>();
   private whole = false;
+  private acceptAfter = 0;
 
+  /** `alive`: whether the main thread's consumer was heard from its group lately (a stalled one may have been replaced). */
   constructor(
     private readonly capacity: number,
     private readonly windowDays: number,
     private readonly scope: 'watched' | 'all',
+    private readonly alive: () => boolean = () => true,
   ) {}
 
   get enabled(): boolean {
@@ -75,15 +84,17 @@ export class StandingMemory {
       this.patients.clear();
       this.forgotten.clear();
       this.whole = message.whole;
+      this.acceptAfter = message.clock;
       return;
     }
     if (message.kind === 'forget') {
+      this.pruneForgotten();
       const wall = Date.now();
       for (const id of message.prescriptionIds) this.forget(`rx:${id}`, message.at, wall, () => this.prescriptions.delete(id));
       for (const patient of message.patients) this.forget(`pt:${patient}`, message.at, wall, () => this.patients.delete(patient));
       return;
     }
-    if (!this.enabled) return;
+    if (!this.enabled || message.loadedAt <= this.acceptAfter) return;
     this.pruneForgotten();
     for (const rx of message.prescriptions) {
       if (this.staleAt(`rx:${rx.id}`, message.loadedAt)) continue;
@@ -97,7 +108,7 @@ export class StandingMemory {
 
   /** The standing as `CheckStandingReader.read` would read it, or undefined when memory cannot tell. */
   read(prescriptionId: string, at: Date): CheckStanding | undefined {
-    if (!this.enabled) return undefined;
+    if (!this.enabled || !this.alive()) return undefined;
     const rx = this.prescriptions.get(prescriptionId);
     if (!rx) return undefined;
     const windowStart = at.getTime() - this.windowDays * DAY_MS;

@@ -23,6 +23,10 @@ export interface VerdictWorkerData {
   memoryCapacity: number;
   /** Compare every standing answered from memory with the database's (tests, audits). */
   verifyMemory: boolean;
+  /** When the main thread's consumer last heard from its group (epoch ms, shared memory). */
+  heardFrom: Float64Array;
+  /** Past this silence, memory is not trusted: the group may have given the partitions to another instance. */
+  silenceMs: number;
 }
 
 /** What the worker tells the main thread. */
@@ -56,7 +60,12 @@ async function run(data: VerdictWorkerData): Promise<void> {
   const messaging = messagingConfigFromEnv('fraud');
   const kafka = createKafka({ ...messaging, clientId: `${messaging.clientId}-verdicts` });
   const reader = new CheckStandingReader(data.databaseUrl, config);
-  const memory = new StandingMemory(data.memoryCapacity, config.windowDays, config.thresholds.shoppingScope);
+  const memory = new StandingMemory(
+    data.memoryCapacity,
+    config.windowDays,
+    config.thresholds.shoppingScope,
+    () => Date.now() - data.heardFrom[0] < data.silenceMs,
+  );
   // Before anything else, so no committed batch is missed while the consumer joins.
   parentPort?.on('message', (message: StandingMessage | { kind: 'stop' }) => {
     if (message.kind !== 'stop') memory.apply(message);
@@ -113,7 +122,10 @@ async function run(data: VerdictWorkerData): Promise<void> {
     eachBatch: async ({ batch, heartbeat, isRunning }: EachBatchPayload) => {
       for (const message of batch.messages) {
         if (!isRunning()) break;
-        while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+        while (inFlight.size >= MAX_IN_FLIGHT) {
+          await Promise.race(inFlight);
+          await heartbeat();
+        }
         const answering: Promise<void> = answerOne(message.value).finally(() => inFlight.delete(answering));
         inFlight.add(answering);
       }

@@ -23,7 +23,8 @@ export class FraudStateRepository {
 
   /**
    * The state the events of the current batch read, loaded on first use for all of them and written
-   * back once, just before the batch's transaction commits; once committed, told to the verdict worker.
+   * back once, just before the batch's transaction commits; once committed, told to the verdict worker
+   * (and, if the transaction failed, forgotten by it).
    */
   workingSet(context: Pick<EventContext, 'manager' | 'batch'>): Promise<FraudWorkingSet> {
     return context.batch.shared(FraudWorkingSet, () => {
@@ -33,6 +34,16 @@ export class FraudStateRepository {
         const state = await loading;
         await state.flush(manager);
         context.batch.afterCommit(() => this.feed.committed(() => state.standing(loadedAt)));
+      });
+      // Failed, perhaps at COMMIT after the server committed: whatever the verdict worker remembers of these may be old.
+      context.batch.afterAbort(() => {
+        loading.then(
+          (state) => {
+            const { prescriptionIds, patients } = state.keys();
+            this.feed.changedOutsideStream(prescriptionIds, patients);
+          },
+          () => undefined,
+        );
       });
       return loading;
     });

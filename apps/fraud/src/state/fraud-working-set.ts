@@ -277,6 +277,11 @@ export class FraudWorkingSet {
     return this.newHits.filter((hit) => hit.prescriptionId === prescriptionId).map((hit) => hit.evidence);
   }
 
+  /** What this batch read and may have changed. */
+  keys(): { prescriptionIds: string[]; patients: string[] } {
+    return { prescriptionIds: [...this.prescriptions.keys()], patients: [...this.loadedPatients] };
+  }
+
   /** The prescription is on hold once this batch commits. */
   markHeld(prescriptionId: string): void {
     this.held.add(prescriptionId);
