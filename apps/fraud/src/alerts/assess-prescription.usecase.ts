@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { FRAUD_CONFIG, FraudConfig } from '../config/fraud-config';
 import { FiredRuleWithScope, Standing, standingOf } from '../rules/fraud-rule-engine';
 import { FraudStateRepository } from '../state/fraud-state.repository';
-import { CaseBook } from './case-book';
+import { CaseBook, HoldsOfBatch } from './case-book';
 import { EventEvidence } from './rule-hit.entity';
 
 export interface Assessment extends Standing {
@@ -66,7 +66,7 @@ export class AssessPrescription {
 
     const newCodes = fired.some((rule) => !known.has(rule.code));
     if (level && newCodes) {
-      const recorded = await this.caseBook(context).record(manager, {
+      const recorded = await this.caseBook(context, state).record(manager, {
         prescriptionId,
         patientPseudonym,
         score,
@@ -76,16 +76,15 @@ export class AssessPrescription {
       });
       assessment.alertId = recorded.alertId;
       assessment.held = recorded.held;
-      if (recorded.held) state.markHeld(prescriptionId);
     }
     return assessment;
   }
 
   /** The batch's cases, written once its rule hits are (registered after the working set, so flushed after it). */
-  private caseBook(context: Pick<EventContext, 'batch'>): CaseBook {
+  private caseBook(context: Pick<EventContext, 'batch'>, holds: HoldsOfBatch): CaseBook {
     return context.batch.shared(CaseBook, () => {
       const ids = [...new Set(context.batch.events.map((event) => (event.data as { prescriptionId?: string }).prescriptionId).filter((id): id is string => !!id))];
-      const book = new CaseBook(ids);
+      const book = new CaseBook(ids, holds);
       context.batch.beforeCommit((manager) => book.flush(manager, this.outbox));
       return book;
     });

@@ -18,19 +18,28 @@ interface CaseChange {
   hold?: { id: string; reason: string; trace: Trace | undefined };
 }
 
+/** Which prescriptions are on hold, as the batch's state knows them (read with it, and as this batch places them). */
+export interface HoldsOfBatch {
+  isHeld(prescriptionId: string): boolean;
+  markHeld(prescriptionId: string): void;
+}
+
 /**
- * The cases the events of one batch open or grow, and the holds they place. What is already open or
- * held is read once for the batch, when its first case comes up; the cases, holds, audit entries and
- * events are written at the end of the batch, one statement each, after the rule hits they show as
- * evidence. A case that grows several times in one batch is written (and announced) once, as it ends.
+ * The cases the events of one batch open or grow, and the holds they place. What is already open is
+ * read once for the batch, when its first case comes up (what is held comes with the batch's state);
+ * the cases, holds, audit entries and events are written at the end of the batch, one statement each,
+ * after the rule hits they show as evidence. A case that grows several times in one batch is written
+ * (and announced) once, as it ends.
  */
 export class CaseBook {
   private loading?: Promise<void>;
   private readonly open = new Map<string, { id: string; level: AlertLevel }>();
-  private readonly held = new Set<string>();
   private readonly changes = new Map<string, CaseChange>();
 
-  constructor(private readonly prescriptionIds: readonly string[]) {}
+  constructor(
+    private readonly prescriptionIds: readonly string[],
+    private readonly holds: HoldsOfBatch,
+  ) {}
 
   /** Opens or grows the prescription's case; at the hold level, places a hold unless one is active. */
   async record(
@@ -54,8 +63,8 @@ export class CaseBook {
       trace: currentTrace(),
       ...(previous?.hold ? { hold: previous.hold } : {}),
     };
-    if (found.level === 'hold' && !this.held.has(found.prescriptionId)) {
-      this.held.add(found.prescriptionId);
+    if (found.level === 'hold' && !this.holds.isHeld(found.prescriptionId)) {
+      this.holds.markHeld(found.prescriptionId);
       change.hold = { id: randomUUID(), reason: found.holdReason, trace: currentTrace() };
     }
     this.changes.set(found.prescriptionId, change);
@@ -164,20 +173,14 @@ export class CaseBook {
     await outbox.appendAll(manager, events);
   }
 
-  /** What is open and held, for every prescription the batch names. */
+  /** What is open, for every prescription the batch names. */
   private load(manager: EntityManager): Promise<void> {
     this.loading ??= manager
-      .query(
-        `SELECT 'alert' AS kind, prescription_id, id::text AS id, level FROM fraud_alert WHERE status = 'open' AND prescription_id = ANY($1::bpchar[])
-         UNION ALL
-         SELECT 'hold', prescription_id, id::text, NULL FROM fraud_hold WHERE lifted_at IS NULL AND prescription_id = ANY($1::bpchar[])`,
-        [this.prescriptionIds],
-      )
-      .then((rows: { kind: string; prescription_id: string; id: string; level: AlertLevel }[]) => {
-        for (const row of rows) {
-          if (row.kind === 'alert') this.open.set(row.prescription_id, { id: row.id, level: row.level });
-          else this.held.add(row.prescription_id);
-        }
+      .query(`SELECT prescription_id, id::text AS id, level FROM fraud_alert WHERE status = 'open' AND prescription_id = ANY($1::bpchar[])`, [
+        this.prescriptionIds,
+      ])
+      .then((rows: { prescription_id: string; id: string; level: AlertLevel }[]) => {
+        for (const row of rows) this.open.set(row.prescription_id, { id: row.id, level: row.level });
       });
     return this.loading;
   }

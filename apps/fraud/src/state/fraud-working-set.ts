@@ -282,6 +282,11 @@ export class FraudWorkingSet {
     return { prescriptionIds: [...this.prescriptions.keys()], patients: [...this.loadedPatients] };
   }
 
+  /** On hold: active when the batch read it, or placed by the batch. */
+  isHeld(prescriptionId: string): boolean {
+    return this.held.has(prescriptionId);
+  }
+
   /** The prescription is on hold once this batch commits. */
   markHeld(prescriptionId: string): void {
     this.held.add(prescriptionId);
