@@ -10,20 +10,23 @@ describe('consumer ownership', () => {
     expect(ownsEveryPartition({}, {})).toBe(false);
   });
 
-  it('tells a subscriber the current ownership at once, then every join and rebalance, each a new generation', () => {
+  it('tells a subscriber the current ownership at once, then every join and rebalance, each a new ownership', () => {
     const ownership = new ConsumerOwnership();
-    const seen: [boolean, number][] = [];
-    ownership.subscribe(({ whole, generation }) => seen.push([whole, generation]));
+    const seen: [boolean, Record<string, number[]>][] = [];
+    ownership.subscribe(({ whole, assignment }) => seen.push([whole, assignment]));
     ownership.update(true, { t: [0] });
     ownership.update(true, { t: [0] }); // joined again with the same partitions: still a new ownership
     ownership.update(false, {});
     expect(seen).toEqual([
-      [false, 0],
-      [true, 1],
-      [true, 2],
-      [false, 3],
+      [false, {}],
+      [true, { t: [0] }],
+      [true, { t: [0] }],
+      [false, {}],
     ]);
-    expect(ownership.now).toEqual({ whole: false, assignment: {}, generation: 3 });
+    // A late subscriber is told the last one.
+    const late: boolean[] = [];
+    ownership.subscribe(({ whole }) => late.push(whole));
+    expect(late).toEqual([false]);
   });
 
   it('passes on heartbeats', () => {

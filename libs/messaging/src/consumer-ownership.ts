@@ -6,8 +6,6 @@ export interface Ownership {
   whole: boolean;
   /** Partitions assigned, per topic (empty while the group rebalances or the consumer is stopped). */
   assignment: Record<string, number[]>;
-  /** Counts the group joins and rebalances seen: each is a new ownership, even with the same partitions. */
-  generation: number;
 }
 
 /**
@@ -18,15 +16,11 @@ export interface Ownership {
  */
 @Injectable()
 export class ConsumerOwnership {
-  private current: Ownership = { whole: false, assignment: {}, generation: 0 };
+  private current: Ownership = { whole: false, assignment: {} };
   private readonly listeners: ((ownership: Ownership) => void)[] = [];
   private readonly heartbeatListeners: ((at: number) => void)[] = [];
 
-  get now(): Ownership {
-    return this.current;
-  }
-
-  /** Called at once with the current ownership, then on every join, rebalance and stop. */
+  /** Called at once with the current ownership, then on every join (each a new ownership, even with the same partitions), rebalance and stop. */
   subscribe(listener: (ownership: Ownership) => void): void {
     this.listeners.push(listener);
     listener(this.current);
@@ -37,9 +31,9 @@ export class ConsumerOwnership {
     this.heartbeatListeners.push(listener);
   }
 
-  /** Called by the transport: a new generation (a join), or none (a rebalance started, the consumer stopped). */
+  /** Called by the transport: a join, or none (a rebalance started, the consumer stopped). */
   update(whole: boolean, assignment: Record<string, number[]>): void {
-    this.current = { whole, assignment, generation: this.current.generation + 1 };
+    this.current = { whole, assignment };
     for (const listener of this.listeners) listener(this.current);
   }
 

@@ -13,13 +13,20 @@ export interface MessagingConfig {
   batchSize?: number;
 }
 
-/** A positive integer from the environment, its fallback when unset; refused with the variable's name otherwise. */
-export function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** An integer of at least `min` from the environment, its fallback when unset; refused with the variable's name otherwise. */
+export function intAtLeast(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${name} must be ${min === 1 ? 'a positive integer' : `an integer of at least ${min}`}, got "${raw}"`);
+  }
   return value;
+}
+
+/** A positive integer from the environment, its fallback when unset; refused with the variable's name otherwise. */
+export function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  return intAtLeast(env, name, fallback, 1);
 }
 
 /** KAFKA_BROKERS (comma-separated host:port), KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR, … */

@@ -319,7 +319,6 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     if (!this.handlerFor(event.type)) return 'ignored'; // a known event this service has no interest in
     const attempts = this.options.handlerAttempts;
     for (let attempt = 1; ; attempt++) {
-      let applied: EventBatch | undefined;
       let started: EventBatch | undefined;
       try {
         const outcome = await this.options.dataSource.transaction(async (manager): Promise<Outcome> => {
@@ -334,10 +333,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           started = batch;
           await this.invoke(event, new EventContext([event, manager, origin, batch]));
           await batch.complete(manager);
-          applied = batch;
           return 'applied';
         });
-        applied?.committed();
+        started?.committed(); // a duplicate started no batch
         return outcome;
       } catch (error) {
         started?.aborted();

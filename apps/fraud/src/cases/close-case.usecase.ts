@@ -6,7 +6,7 @@ import { CaseResolution, FraudAlert } from '../alerts/fraud-alert.entity';
 import { audit } from '../audit/audit-entry.entity';
 import { StandingFeed } from '../checks/standing-feed';
 import { HoldPlacement } from '../holds/hold-placement';
-import { AlertNotFound, CaseAlreadyClosed } from './case.errors';
+import { lockOpenAlert } from './open-alert';
 
 /**
  * An analyst closes a case. A false positive stops its rule hits from counting toward any score
@@ -22,61 +22,45 @@ export class CloseCase {
   ) {}
 
   async execute(alertId: string, analyst: string, resolution: CaseResolution, reason: string): Promise<FraudAlert> {
-    // What the verdicts read that this may change: the prescription, and every patient its dismissed hits count for.
-    const touched = { prescriptionIds: [] as string[], patients: [] as (string | null)[] };
-    try {
-      return await this.close(alertId, analyst, resolution, reason, touched);
-    } finally {
-      // Also when it failed: a COMMIT whose answer was lost may have closed it.
-      this.feed.changedOutsideStream(touched.prescriptionIds, touched.patients);
-    }
-  }
-
-  private close(
-    alertId: string,
-    analyst: string,
-    resolution: CaseResolution,
-    reason: string,
-    touched: { prescriptionIds: string[]; patients: (string | null)[] },
-  ): Promise<FraudAlert> {
-    return this.dataSource.transaction(async (manager) => {
-      const alert = await manager.findOne(FraudAlert, { where: { id: alertId }, lock: { mode: 'pessimistic_write' } });
-      if (!alert) throw new AlertNotFound(alertId);
-      if (alert.status !== 'open') throw new CaseAlreadyClosed(alertId);
-      touched.prescriptionIds.push(alert.prescriptionId);
-      touched.patients.push(alert.patientPseudonym);
-      Object.assign(alert, { status: 'closed', resolution, resolutionReason: reason, closedBy: analyst, closedAt: new Date() });
-      await manager.update(
-        FraudAlert,
-        { id: alert.id },
-        { status: 'closed', resolution, resolutionReason: reason, closedBy: analyst, closedAt: alert.closedAt },
-      );
-      if (resolution === 'false-positive') {
-        // Through a SELECT: TypeORM hands a bare UPDATE … RETURNING back as [rows, count].
-        const dismissed: { patient_pseudonym: string | null }[] = await manager.query(
-          `WITH d AS (UPDATE rule_hit SET dismissed = true WHERE prescription_id = $1 AND NOT dismissed RETURNING patient_pseudonym)
-           SELECT DISTINCT patient_pseudonym FROM d`,
-          [alert.prescriptionId],
+    // What verdicts read that this changes: the prescription, and every patient its dismissed hits counted for.
+    return this.feed.changing((touched) =>
+      this.dataSource.transaction(async (manager) => {
+        const alert = await lockOpenAlert(manager, alertId);
+        touched.prescriptionIds.push(alert.prescriptionId);
+        touched.patients.push(alert.patientPseudonym);
+        Object.assign(alert, { status: 'closed', resolution, resolutionReason: reason, closedBy: analyst, closedAt: new Date() });
+        await manager.update(
+          FraudAlert,
+          { id: alert.id },
+          { status: 'closed', resolution, resolutionReason: reason, closedBy: analyst, closedAt: alert.closedAt },
         );
-        touched.patients.push(...dismissed.map((hit) => hit.patient_pseudonym));
-        const hold = await this.holds.active(manager, alert.prescriptionId);
-        if (hold) await this.holds.lift(manager, hold, analyst, `case closed as a false positive: ${reason}`);
-      }
-      await audit(manager, {
-        actor: analyst,
-        action: 'case-closed',
-        prescriptionId: alert.prescriptionId,
-        alertId: alert.id,
-        details: { resolution, reason },
-      });
-      await this.outbox.append(manager, CaseClosed, alert.prescriptionId, {
-        alertId: alert.id,
-        prescriptionId: alert.prescriptionId,
-        resolution,
-        reason,
-        closedBy: analyst,
-      });
-      return alert;
-    });
+        if (resolution === 'false-positive') {
+          // Through a SELECT: TypeORM hands a bare UPDATE … RETURNING back as [rows, count].
+          const dismissed: { patient_pseudonym: string | null }[] = await manager.query(
+            `WITH d AS (UPDATE rule_hit SET dismissed = true WHERE prescription_id = $1 AND NOT dismissed RETURNING patient_pseudonym)
+             SELECT DISTINCT patient_pseudonym FROM d`,
+            [alert.prescriptionId],
+          );
+          touched.patients.push(...dismissed.map((hit) => hit.patient_pseudonym));
+          const hold = await this.holds.active(manager, alert.prescriptionId);
+          if (hold) await this.holds.lift(manager, hold, analyst, `case closed as a false positive: ${reason}`);
+        }
+        await audit(manager, {
+          actor: analyst,
+          action: 'case-closed',
+          prescriptionId: alert.prescriptionId,
+          alertId: alert.id,
+          details: { resolution, reason },
+        });
+        await this.outbox.append(manager, CaseClosed, alert.prescriptionId, {
+          alertId: alert.id,
+          prescriptionId: alert.prescriptionId,
+          resolution,
+          reason,
+          closedBy: analyst,
+        });
+        return alert;
+      }),
+    );
   }
 }

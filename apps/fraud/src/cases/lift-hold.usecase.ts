@@ -15,15 +15,13 @@ export class LiftHold {
   ) {}
 
   async execute(prescriptionId: string, analyst: string, reason: string): Promise<FraudHold> {
-    try {
-      return await this.dataSource.transaction(async (manager) => {
+    return this.feed.changing((touched) => {
+      touched.prescriptionIds.push(prescriptionId);
+      return this.dataSource.transaction(async (manager) => {
         const hold = await this.holds.active(manager, prescriptionId);
         if (!hold) throw new NoActiveHold(prescriptionId);
         return this.holds.lift(manager, hold, analyst, reason);
       });
-    } finally {
-      // Also when it failed: a COMMIT whose answer was lost may have lifted it.
-      this.feed.changedOutsideStream([prescriptionId], []);
-    }
+    });
   }
 }

@@ -9,6 +9,12 @@ import type { StandingMessage } from './standing-memory';
  * every partition, without which memory is not trusted. Its clock orders the two: news loaded
  * before a change made outside the stream is ignored for the keys that change touched.
  */
+/** What a change outside the event stream touched, as it learns it. */
+export interface TouchedStanding {
+  prescriptionIds: string[];
+  patients: (string | null)[];
+}
+
 @Injectable()
 export class StandingFeed {
   private readonly logger = new Logger(StandingFeed.name);
@@ -60,9 +66,20 @@ export class StandingFeed {
   }
 
   /**
-   * Call after a change made outside the event stream has committed, or after a transaction that
-   * may have committed failed (a COMMIT whose answer was lost): read these from the database again.
+   * Runs a change made outside the event stream (an analyst's action); what it names in `touched`
+   * is read from the database again afterwards, also when it failed: a COMMIT whose answer was lost
+   * may have gone through.
    */
+  async changing<T>(change: (touched: TouchedStanding) => Promise<T>): Promise<T> {
+    const touched: TouchedStanding = { prescriptionIds: [], patients: [] };
+    try {
+      return await change(touched);
+    } finally {
+      if (touched.prescriptionIds.length + touched.patients.length > 0) this.changedOutsideStream(touched.prescriptionIds, touched.patients);
+    }
+  }
+
+  /** Read these from the database again: they may have changed outside what batches told. */
   changedOutsideStream(prescriptionIds: string[], patients: (string | null)[]): void {
     this.post?.({
       kind: 'forget',

@@ -1,3 +1,4 @@
+import { intAtLeast } from '@ordo/messaging';
 import { WatchedStatus } from '../state/watched-prescription.entity';
 import { CheckStanding, StandingHit } from './check-standing.reader';
 
@@ -173,8 +174,5 @@ function touch<T>(map: Map<string, T>, key: string, value: T): void {
 
 /** FRAUD_VERDICT_MEMORY: prescriptions (and as many patients) the verdict worker keeps in memory; 0 reads every check from PostgreSQL. */
 export function verdictMemoryCapacity(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 200_000;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`FRAUD_VERDICT_MEMORY must be a whole number (0 turns it off), got "${raw}"`);
-  return value;
+  return intAtLeast({ FRAUD_VERDICT_MEMORY: raw }, 'FRAUD_VERDICT_MEMORY', 200_000, 0);
 }

@@ -1,5 +1,4 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { messagingConfigFromEnv } from '@ordo/messaging';
 import { existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
@@ -71,7 +70,6 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
       memoryCapacity: this.memoryCapacity,
       verifyMemory: this.verifyMemory,
       heardFrom: this.feed.heardFrom,
-      silenceMs: messagingConfigFromEnv('fraud').sessionTimeoutMs / 2,
     };
     // Built code runs the .js beside this file; under ts-node-like runners, the .ts.
     const script = existsSync(join(__dirname, 'verdict-worker.js')) ? join(__dirname, 'verdict-worker.js') : join(__dirname, 'verdict-worker.ts');

@@ -25,8 +25,6 @@ export interface VerdictWorkerData {
   verifyMemory: boolean;
   /** When the main thread's consumer last heard from its group (epoch ms, shared memory). */
   heardFrom: Float64Array;
-  /** Past this silence, memory is not trusted: the group may have given the partitions to another instance. */
-  silenceMs: number;
 }
 
 /** What the worker tells the main thread. */
@@ -60,15 +58,18 @@ async function run(data: VerdictWorkerData): Promise<void> {
   const messaging = messagingConfigFromEnv('fraud');
   const kafka = createKafka({ ...messaging, clientId: `${messaging.clientId}-verdicts` });
   const reader = new CheckStandingReader(data.databaseUrl, config);
+  // Silent for half a session timeout, the main thread's consumer may have been replaced in its group: memory is not trusted.
   const memory = new StandingMemory(
     data.memoryCapacity,
     config.windowDays,
     config.thresholds.shoppingScope,
-    () => Date.now() - data.heardFrom[0] < data.silenceMs,
+    () => Date.now() - data.heardFrom[0] < messaging.sessionTimeoutMs / 2,
   );
+  let stop: (() => void) | undefined;
   // Before anything else, so no committed batch is missed while the consumer joins.
   parentPort?.on('message', (message: StandingMessage | { kind: 'stop' }) => {
-    if (message.kind !== 'stop') memory.apply(message);
+    if (message.kind === 'stop') stop?.();
+    else memory.apply(message);
   });
   const standing = new RememberedStanding(memory, reader, data.verifyMemory, (detail) => say('error', detail));
   const answer = new AnswerFraudCheck(config, new FraudRuleEngine(config), standing, new RecentPresentations());
@@ -159,8 +160,7 @@ async function run(data: VerdictWorkerData): Promise<void> {
     }, STATS_MS).unref();
   }
 
-  parentPort?.on('message', (message: { kind: string }) => {
-    if (message.kind !== 'stop') return;
+  stop = () =>
     void (async () => {
       clearInterval(counting);
       await consumer.disconnect().catch(() => undefined);
@@ -169,7 +169,6 @@ async function run(data: VerdictWorkerData): Promise<void> {
       await reader.end().catch(() => undefined);
       tell({ kind: 'stopped' });
     })();
-  });
 }
 
 if (parentPort) {

@@ -130,7 +130,7 @@ export class FraudWorkingSet {
         await manager.query(
           `SELECT prescription_id, patient_pseudonym, code, weight, reason, at FROM rule_hit
             WHERE NOT dismissed AND (prescription_id = ANY($1::bpchar[]) OR (patient_pseudonym = ANY($2::text[]) AND at > $3))`,
-          [ids, patients, new Date(earliest.getTime() - windowDays * DAY_MS)],
+          [ids, patients, new Date(set.since)],
         );
       for (const row of hits) {
         set.indexHit({
@@ -149,7 +149,7 @@ export class FraudWorkingSet {
     const activity: Record<string, unknown>[] = await manager.query(
       `SELECT patient_pseudonym, prescription_id, kind, prescriber_rpps, pharmacy_finess, watched, at FROM patient_activity
         WHERE patient_pseudonym = ANY($1::text[]) AND at > $2`,
-      [patients, new Date(earliest.getTime() - windowDays * DAY_MS)],
+      [patients, new Date(set.since)],
     );
     for (const patient of patients) {
       set.activity.set(patient, []);
