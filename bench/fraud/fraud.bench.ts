@@ -15,7 +15,7 @@
 //   ORDO_BUILD_DIR=.build-fraud node scripts/build.mjs && \
 //     ORDO_BUILD_DIR=.build-fraud node .build-fraud/bench/fraud/fraud.bench.js [--checks-per-second 200] [--seconds 20] [--backlog 20000] [--rate 2000]
 import { FraudCheckRequested, Topics } from '@ordo/contracts';
-import { createKafka } from '@ordo/messaging';
+import { PeriodicCommits, createKafka } from '@ordo/messaging';
 import { withLuhnCheckDigit } from '@ordo/identifiers';
 import { Kafka, Producer } from 'kafkajs';
 import { loadavg } from 'node:os';
@@ -81,6 +81,36 @@ interface RoundTrips {
   decisions: Record<string, number>;
 }
 
+/** Fraud's own time per verdict (ordo_fraud_verdict_seconds), cumulative counts by bucket bound in ms. */
+async function verdictTimes(): Promise<Map<number, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${HTTP_PORT}/metrics`)).text();
+  const buckets = new Map<number, number>();
+  for (const [, le, count] of text.matchAll(/^ordo_fraud_verdict_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
+    buckets.set(le === '+Inf' ? Infinity : Number(le) * 1000, Number(count));
+  }
+  return buckets;
+}
+
+interface InFraud {
+  verdicts: number;
+  /** The smallest bucket bound (ms) under which 99 % of this run's verdicts fell. */
+  p99AtMost: number;
+}
+
+/** Runs `run`, and reads from fraud's histogram how long its verdicts took inside fraud meanwhile. */
+async function timedInFraud<T>(run: () => Promise<T>): Promise<{ result: T; inFraud: InFraud }> {
+  const before = await verdictTimes();
+  const result = await run();
+  await sleep(1500); // the worker reports its times every second
+  const after = await verdictTimes();
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const during = (bound: number) => after.get(bound)! - (before.get(bound) ?? 0);
+  const verdicts = during(Infinity);
+  const p99AtMost = bounds.find((bound) => during(bound) >= 0.99 * verdicts) ?? Infinity;
+  log(`  in fraud (check received → verdict acknowledged, ordo_fraud_verdict_seconds): ${verdicts} verdicts, p99 ≤ ${p99AtMost} ms`);
+  return { result, inFraud: { verdicts, p99AtMost } };
+}
+
 /** Checks at CHECKS_PER_SECOND for SECONDS, one message per send (as dispensing does), timed until their reply is read. */
 async function roundTrips(
   client: Kafka,
@@ -100,10 +130,14 @@ async function roundTrips(
   await replies.subscribe({ topic: replyTopic, fromBeginning: false });
   let assigned = false;
   replies.on(replies.events.GROUP_JOIN, () => (assigned = true));
+  // As dispensing reads verdicts: offsets committed every second, not before each next fetch.
+  const replyCommits = new PeriodicCommits(replies, (error) => log(`reply offsets not committed: ${error.message}`));
   await replies.run({
     partitionsConsumedConcurrently: 3,
-    eachMessage: async ({ message: reply }) => {
+    autoCommit: false,
+    eachMessage: async ({ topic, partition, message: reply }) => {
       const received = process.hrtime.bigint();
+      replyCommits.done(topic, partition, reply.offset);
       const event = JSON.parse(reply.value!.toString('utf8'));
       const started = sentAt.get(event.data.checkId);
       if (started === undefined) return;
@@ -112,6 +146,7 @@ async function roundTrips(
       sentAt.delete(event.data.checkId);
     },
   });
+  replyCommits.start();
   while (!assigned) await sleep(100);
   await sleep(1000);
   const total = CHECKS_PER_SECOND * seconds;
@@ -141,6 +176,7 @@ async function roundTrips(
   await Promise.all(inFlight);
   const deadline = Date.now() + 15000;
   while (latencies.length < total && Date.now() < deadline) await sleep(100);
+  await replyCommits.stop();
   await replies.disconnect();
   const sorted = sortedCopy(latencies);
   const result = {
@@ -204,13 +240,18 @@ async function main(): Promise<void> {
   await echo.connect();
   await echo.subscribe({ topic: ECHO_TOPIC, fromBeginning: true });
   const echoJoined = new Promise<void>((resolve) => echo.on(echo.events.GROUP_JOIN, () => resolve()));
+  // As the verdict worker reads checks: offsets committed every second, not before each next fetch.
+  const echoCommits = new PeriodicCommits(echo, (error) => log(`echo offsets not committed: ${error.message}`));
   await echo.run({
     partitionsConsumedConcurrently: 3,
-    eachMessage: async ({ message: request }) => {
+    autoCommit: false,
+    eachMessage: async ({ topic, partition, message: request }) => {
+      echoCommits.done(topic, partition, request.offset);
       const { data } = JSON.parse(request.value!.toString('utf8'));
       await echoProducer.send({ topic: ECHO_REPLY_TOPIC, acks: 1, messages: [{ key: request.key, value: JSON.stringify({ data: { checkId: data.checkId, decision: 'allow' } }) }] });
     },
   });
+  echoCommits.start();
   await echoJoined;
   // A broker just started answers its first thousands of requests slowly (the JVM compiles as it goes): not counted.
   await roundTrips(client, producer, known, ECHO_TOPIC, ECHO_REPLY_TOPIC, 'warm-up of the broker (not counted)', 10);
@@ -219,7 +260,9 @@ async function main(): Promise<void> {
 
   // 1. Verdict latency at a steady rate, fraud otherwise idle, after a warm-up (JIT, connections, prepared statements) that is not counted.
   await roundTrips(client, producer, known, Topics.fraudChecks, Topics.fraudCheckReplies, 'warm-up (not counted)', 10);
-  const verdict = await roundTrips(client, producer, known, Topics.fraudChecks, Topics.fraudCheckReplies, 'fraud verdicts, idle');
+  const { result: verdict, inFraud: idleInFraud } = await timedInFraud(() =>
+    roundTrips(client, producer, known, Topics.fraudChecks, Topics.fraudCheckReplies, 'fraud verdicts, idle'),
+  );
   loads.push({ phase: 'after verdicts (idle)', load: load() });
 
   // 2. Consumption rate: backlogs produced at once, drained by fraud.
@@ -316,9 +359,12 @@ async function main(): Promise<void> {
   };
   const echoLoaded = await sustained(ECHO_TOPIC, ECHO_REPLY_TOPIC, 'baseline (echo) under load', false);
   loads.push({ phase: 'after the baseline under load', load: load() });
+  await echoCommits.stop();
   await echo.disconnect();
   await echoProducer.disconnect();
-  const fraudLoaded = await sustained(Topics.fraudChecks, Topics.fraudCheckReplies, 'fraud verdicts under load', true);
+  const { result: fraudLoaded, inFraud: loadedInFraud } = await timedInFraud(() =>
+    sustained(Topics.fraudChecks, Topics.fraudCheckReplies, 'fraud verdicts under load', true),
+  );
   const loaded = fraudLoaded.trips;
   loads.push({ phase: 'after the verdicts under load', load: load() });
 
@@ -342,6 +388,10 @@ async function main(): Promise<void> {
     row('fraud verdict, events idle', verdict),
     row(`baseline: kafkajs echo while fraud consumes the mix at ${RATE} events/s`, echoLoaded.trips),
     row(`fraud verdict while consuming the mix at ${RATE} events/s`, loaded),
+    '',
+    `Fraud's own share (\`ordo_fraud_verdict_seconds\`, from the verdict worker receiving a check to the broker acknowledging its verdict; ` +
+      `Kafka's delivery of the check and of the verdict not included): p99 ≤ **${idleInFraud.p99AtMost} ms** idle (${idleInFraud.verdicts} verdicts), ` +
+      `≤ **${loadedInFraud.p99AtMost} ms** under load (${loadedInFraud.verdicts} verdicts), to the histogram's bucket bounds.`,
     '',
     `Decisions (idle run): ${JSON.stringify(verdict.decisions)}`,
     '',

@@ -355,13 +355,18 @@ describe('fraud: rules, verdicts, holds and cases', () => {
     expect(after.data.decision).toBe('allow');
   });
 
-  it('answered the checks above from memory, each as the database would have', async () => {
+  it('answered the checks above from memory, each as the database would have, and timed every verdict', async () => {
     // The worker reports its counts every second; every test above sent checks (holds, lifts, closings, shopping).
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const metrics = (await system.request('fraud', 'GET', '/metrics')).body as string;
     const value = (line: RegExp) => Number(metrics.match(line)?.[1] ?? 0);
-    expect(value(/^ordo_fraud_verdict_standings_total\{[^}]*source="memory"[^}]*\} (\d+)/m)).toBeGreaterThanOrEqual(5);
+    const fromMemory = value(/^ordo_fraud_verdict_standings_total\{[^}]*source="memory"[^}]*\} (\d+)/m);
+    const fromDatabase = value(/^ordo_fraud_verdict_standings_total\{[^}]*source="database"[^}]*\} (\d+)/m);
+    expect(fromMemory).toBeGreaterThanOrEqual(5);
     expect(value(/^ordo_fraud_verdict_memory_mismatches_total(?:\{[^}]*\})? (\d+)/m)).toBe(0);
+    // One time per verdict sent, each standing read once per verdict.
+    expect(value(/^ordo_fraud_verdict_seconds_count(?:\{[^}]*\})? (\d+)/m)).toBe(fromMemory + fromDatabase);
+    expect(value(/^ordo_fraud_verdict_seconds_bucket\{[^}]*le="\+Inf"[^}]*\} (\d+)/m)).toBe(fromMemory + fromDatabase);
   });
 
   it('refuses analysts bad input and other roles', async () => {

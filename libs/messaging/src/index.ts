@@ -7,6 +7,7 @@ export * from './messaging.module';
 export * from './outbox';
 export * from './outbox-relay';
 export * from './pass-through.filter';
+export * from './periodic-commits';
 export * from './schema';
 export * from './tokens';
 export * from './topic-admin';

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { FraudCheckRequested, FraudVerdict, Topics, createCloudEvent, decodeEventData, parseCloudEvent } from '@ordo/contracts';
-import { KAFKA, MESSAGING_CONFIG, MessagingConfig } from '@ordo/messaging';
+import { KAFKA, MESSAGING_CONFIG, MessagingConfig, PeriodicCommits } from '@ordo/messaging';
 import { currentTrace } from '@ordo/observability';
 import { Consumer, Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +18,7 @@ export class FraudCheckClient implements OnApplicationBootstrap, BeforeApplicati
   private readonly logger = new Logger(FraudCheckClient.name);
   private producer: Producer;
   private consumer: Consumer;
+  private commits?: PeriodicCommits;
   private readonly pending = new Map<string, (verdict: FraudVerdict) => void>();
   readonly timeoutMs = Number(process.env.FRAUD_CHECK_TIMEOUT_MS ?? 500);
 
@@ -39,8 +40,13 @@ export class FraudCheckClient implements OnApplicationBootstrap, BeforeApplicati
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: Topics.fraudCheckReplies, fromBeginning: false });
     const joined = new Promise<void>((resolve) => this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()));
+    const commits = new PeriodicCommits(this.consumer, (error) => this.logger.warn(`verdict offsets not committed: ${error.message}`));
+    this.commits = commits;
     await this.consumer.run({
-      eachMessage: async ({ message }) => {
+      // Committed every second, not before each next fetch: a verdict never waits behind a commit.
+      autoCommit: false,
+      eachMessage: async ({ topic, partition, message }) => {
+        commits.done(topic, partition, message.offset);
         try {
           const event = parseCloudEvent(message.value);
           if (event.type !== FraudVerdict.type) return;
@@ -51,10 +57,12 @@ export class FraudCheckClient implements OnApplicationBootstrap, BeforeApplicati
         }
       },
     });
+    commits.start();
     await joined;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.commits?.stop();
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
   }

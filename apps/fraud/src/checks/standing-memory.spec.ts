@@ -1,6 +1,6 @@
 import { CheckStanding } from './check-standing.reader';
 import { RememberedStanding, StandingSource, comparable } from './check-standing.source';
-import { PatientStanding, PrescriptionStanding, StandingMemory, StandingMessage, verdictMemoryCapacity } from './standing-memory';
+import { PatientStanding, PrescriptionStanding, StandingMemory, standingMessage, verdictMemoryCapacity } from './standing-memory';
 
 const DAY = 86_400_000;
 const now = new Date('2026-11-20T10:00:00Z');
@@ -26,12 +26,7 @@ function patient(overrides: Partial<PatientStanding> = {}): PatientStanding {
   return { patient: 'patient-1', since: t(100), hits: [], presentations: [], ...overrides };
 }
 
-const standing = (loadedAt: number, prescriptions: PrescriptionStanding[], patients: PatientStanding[]): StandingMessage => ({
-  kind: 'standing',
-  loadedAt,
-  prescriptions,
-  patients,
-});
+const standing = standingMessage;
 
 /** `rx('A')` as the database reads it. */
 const storedPrescription: NonNullable<CheckStanding['prescription']> = {

@@ -29,10 +29,19 @@ export interface PatientStanding {
   presentations: { pharmacy: string; watched: boolean; at: number }[];
 }
 
+/**
+ * A standing as it travels to the worker and stays there: its key and its JSON text. One flat string
+ * per entry, not a tree of small objects: everything the worker remembers survives its young
+ * generation, and V8's scavenger copies a string without tracing into it, so its pauses (which
+ * delay every check waiting meanwhile) stay short however much the worker keeps. A check parses
+ * only the two entries it reads.
+ */
+export type EncodedStanding = [key: string, json: string];
+
 /** What fraud's main thread tells the verdict worker. */
 export type StandingMessage =
   /** What a batch of events committed, for every prescription and patient it loaded; `loadedAt` is the feed's clock when it read them. */
-  | { kind: 'standing'; loadedAt: number; prescriptions: PrescriptionStanding[]; patients: PatientStanding[] }
+  | { kind: 'standing'; loadedAt: number; prescriptions: EncodedStanding[]; patients: EncodedStanding[] }
   /** Changed outside the event stream (an analyst's hold, lift or closing): read these from the database again. */
   | { kind: 'forget'; at: number; prescriptionIds: string[]; patients: string[] }
   /**
@@ -42,6 +51,16 @@ export type StandingMessage =
    * stream with the word lost while no worker listened.
    */
   | { kind: 'ownership'; whole: boolean; clock: number };
+
+/** What a batch committed, encoded for the worker. */
+export function standingMessage(loadedAt: number, prescriptions: PrescriptionStanding[], patients: PatientStanding[]): StandingMessage {
+  return {
+    kind: 'standing',
+    loadedAt,
+    prescriptions: prescriptions.map((rx) => [rx.id, JSON.stringify(rx)]),
+    patients: patients.map((patient) => [patient.patient, JSON.stringify(patient)]),
+  };
+}
 
 /** How long a forgotten key refuses older news: far longer than any batch's transaction. */
 const FORGET_MS = 10 * 60_000;
@@ -55,8 +74,10 @@ const FORGET_MS = 10 * 60_000;
  * least recently used entries go first.
  */
 export class StandingMemory {
-  private readonly prescriptions = new Map<string, PrescriptionStanding>();
-  private readonly patients = new Map<string, PatientStanding>();
+  /** JSON text of a PrescriptionStanding, by prescription id. */
+  private readonly prescriptions = new Map<string, string>();
+  /** JSON text of a PatientStanding, by pseudonym. */
+  private readonly patients = new Map<string, string>();
   /** Keys changed outside the stream, with the feed's clock then: news read before that is stale. */
   private readonly forgotten = new Map<string, { at: number; wall: number }>();
   private whole = false;
@@ -97,26 +118,29 @@ export class StandingMemory {
     }
     if (!this.enabled || message.loadedAt <= this.acceptAfter) return;
     this.pruneForgotten();
-    for (const rx of message.prescriptions) {
-      if (this.staleAt(`rx:${rx.id}`, message.loadedAt)) continue;
-      remember(this.prescriptions, rx.id, rx, this.capacity);
+    for (const [id, json] of message.prescriptions) {
+      if (this.staleAt(`rx:${id}`, message.loadedAt)) continue;
+      remember(this.prescriptions, id, json, this.capacity);
     }
-    for (const patient of message.patients) {
-      if (this.staleAt(`pt:${patient.patient}`, message.loadedAt)) continue;
-      remember(this.patients, patient.patient, patient, this.capacity);
+    for (const [patient, json] of message.patients) {
+      if (this.staleAt(`pt:${patient}`, message.loadedAt)) continue;
+      remember(this.patients, patient, json, this.capacity);
     }
   }
 
   /** The standing as `CheckStandingReader.read` would read it, or undefined when memory cannot tell. */
   read(prescriptionId: string, at: Date): CheckStanding | undefined {
     if (!this.enabled || !this.alive()) return undefined;
-    const rx = this.prescriptions.get(prescriptionId);
-    if (!rx) return undefined;
+    const rxJson = this.prescriptions.get(prescriptionId);
+    if (rxJson === undefined) return undefined;
+    const rx = JSON.parse(rxJson) as PrescriptionStanding;
     const windowStart = at.getTime() - this.windowDays * DAY_MS;
-    const patient = this.patients.get(rx.patientPseudonym);
-    if (!patient || patient.since > windowStart) return undefined;
-    touch(this.prescriptions, prescriptionId, rx);
-    touch(this.patients, rx.patientPseudonym, patient);
+    const patientJson = this.patients.get(rx.patientPseudonym);
+    if (patientJson === undefined) return undefined;
+    const patient = JSON.parse(patientJson) as PatientStanding;
+    if (patient.since > windowStart) return undefined;
+    touch(this.prescriptions, prescriptionId, rxJson);
+    touch(this.patients, rx.patientPseudonym, patientJson);
     const watchedOnly = this.scope !== 'all';
     const pharmacies = new Set<string>();
     for (const visit of patient.presentations) {

@@ -73,8 +73,8 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
     };
     // Built code runs the .js beside this file; under ts-node-like runners, the .ts.
     const script = existsSync(join(__dirname, 'verdict-worker.js')) ? join(__dirname, 'verdict-worker.js') : join(__dirname, 'verdict-worker.ts');
-    // Profiling flags are per process: a worker refuses them.
-    const execArgv = process.execArgv.filter((flag) => !/^--(prof|cpu-prof|heap-prof)/.test(flag));
+    // Profiling and GC-tracing flags are per process (they already cover the worker): a worker refuses them.
+    const execArgv = process.execArgv.filter((flag) => !/^--(prof|cpu-prof|heap-prof|trace-gc)/.test(flag));
     const worker = new Worker(script, { workerData: data, execArgv });
     this.worker = worker;
     if (this.memoryCapacity > 0) this.feed.attach((message) => worker.postMessage(message));
@@ -88,6 +88,7 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
           fraudMetrics.verdictStandings.inc({ source: 'memory' }, message.memory);
           fraudMetrics.verdictStandings.inc({ source: 'database' }, message.database);
           if (message.mismatches > 0) fraudMetrics.verdictMemoryMismatches.inc(message.mismatches);
+          for (const seconds of message.verdictSeconds) fraudMetrics.verdictSeconds.observe(seconds);
         }
       });
       worker.once('error', (error) => this.logger.error(`verdict worker error: ${error.message}`));

@@ -4,7 +4,7 @@
 // batch (StandingMemory) or, when that cannot tell, from fraud's database on a pool of its own. It
 // writes nothing.
 import { CloudEvent, FraudCheckRequested, Topics, decodeEventData, parseCloudEvent } from '@ordo/contracts';
-import { createKafka, messagingConfigFromEnv } from '@ordo/messaging';
+import { PeriodicCommits, createKafka, messagingConfigFromEnv } from '@ordo/messaging';
 import { EachBatchPayload } from 'kafkajs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { fraudConfigFromEnv } from '../config/fraud-config';
@@ -32,7 +32,8 @@ export type VerdictWorkerMessage =
   | { kind: 'ready' }
   | { kind: 'stopped' }
   | { kind: 'log'; level: 'log' | 'warn' | 'error'; message: string }
-  | { kind: 'counts'; memory: number; database: number; mismatches: number };
+  /** Since the last report: where standings came from, and each verdict's time in fraud (seconds, check received → verdict acknowledged). */
+  | { kind: 'counts'; memory: number; database: number; mismatches: number; verdictSeconds: number[] };
 
 /**
  * Checks being answered (standing read, verdict sent and acknowledged) while the consumer already
@@ -47,6 +48,8 @@ const MAX_AGE_MS = Number(process.env.FRAUD_CHECK_MAX_AGE_MS ?? 30_000);
 const STATS_MS = Number(process.env.FRAUD_VERDICT_STATS_MS ?? 0);
 const computeMs: number[] = [];
 const deliveryMs: number[] = [];
+/** Verdict times not yet reported to the main thread (ordo_fraud_verdict_seconds). */
+let verdictSeconds: number[] = [];
 
 const tell = (message: VerdictWorkerMessage) => parentPort?.postMessage(message);
 const say = (level: 'log' | 'warn' | 'error', message: string) => tell({ kind: 'log', level, message });
@@ -87,6 +90,7 @@ async function run(data: VerdictWorkerData): Promise<void> {
   // From the beginning for a new group (old checks are skipped by age), so none sent while it joins is lost.
   await consumer.subscribe({ topic: Topics.fraudChecks, fromBeginning: true });
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  const commits = new PeriodicCommits(consumer, (error) => say('warn', `verdict offsets not committed: ${error.message}`));
 
   async function answerOne(value: Buffer | null): Promise<void> {
     let event: CloudEvent;
@@ -107,7 +111,9 @@ async function run(data: VerdictWorkerData): Promise<void> {
     if (STATS_MS) deliveryMs.push(Date.now() - at.getTime());
     try {
       await verdicts.publish(await answer.execute(request, at), event);
-      if (STATS_MS) computeMs.push(performance.now() - received);
+      const tookMs = performance.now() - received;
+      verdictSeconds.push(tookMs / 1000);
+      if (STATS_MS) computeMs.push(tookMs);
     } catch (error) {
       // No verdict: dispensing applies its timeout policy (narcotics fail closed), and records it.
       say('warn', `check ${request.checkId} not answered: ${(error as Error).message}`);
@@ -117,9 +123,10 @@ async function run(data: VerdictWorkerData): Promise<void> {
   const inFlight = new Set<Promise<void>>();
   await consumer.run({
     partitionsConsumedConcurrently: messaging.partitions,
-    // A verdict is worth something only while the pharmacist waits: an offset is resolved once its
-    // check is being answered. A worker that dies meanwhile leaves those checks to dispensing's timeout policy.
-    eachBatchAutoResolve: true,
+    // A verdict is worth something only while the pharmacist waits: an offset is done once its check
+    // is being answered. A worker that dies meanwhile leaves those checks to dispensing's timeout policy.
+    // Committed every second, not before each next fetch (PeriodicCommits).
+    autoCommit: false,
     eachBatch: async ({ batch, heartbeat, isRunning }: EachBatchPayload) => {
       for (const message of batch.messages) {
         if (!isRunning()) break;
@@ -129,10 +136,12 @@ async function run(data: VerdictWorkerData): Promise<void> {
         }
         const answering: Promise<void> = answerOne(message.value).finally(() => inFlight.delete(answering));
         inFlight.add(answering);
+        commits.done(batch.topic, batch.partition, message.offset);
       }
       await heartbeat();
     },
   });
+  commits.start();
   await Promise.race([joined, new Promise((resolve) => setTimeout(resolve, 30_000))]);
   tell({ kind: 'ready' });
   const sources = { memory: 0, database: 0 };
@@ -140,7 +149,8 @@ async function run(data: VerdictWorkerData): Promise<void> {
     const counts = standing.takeCounts();
     sources.memory += counts.memory;
     sources.database += counts.database;
-    if (counts.memory + counts.database > 0) tell({ kind: 'counts', ...counts });
+    if (counts.memory + counts.database + verdictSeconds.length > 0) tell({ kind: 'counts', ...counts, verdictSeconds });
+    verdictSeconds = [];
   }, COUNTS_MS);
   counting.unref();
   if (STATS_MS) {
@@ -163,6 +173,7 @@ async function run(data: VerdictWorkerData): Promise<void> {
   stop = () =>
     void (async () => {
       clearInterval(counting);
+      await commits.stop();
       await consumer.disconnect().catch(() => undefined);
       await Promise.allSettled(inFlight);
       await producer.disconnect().catch(() => undefined);

@@ -1,7 +1,7 @@
 import { CloudEvent } from '@ordo/contracts';
 import { EntityManager, In } from 'typeorm';
 import { EventEvidence } from '../alerts/rule-hit.entity';
-import type { PatientStanding, PrescriptionStanding, StandingMessage } from '../checks/standing-memory';
+import { PatientStanding, PrescriptionStanding, StandingMessage, standingMessage } from '../checks/standing-memory';
 import { NarcoticPeriod } from '../rules/fraud-facts';
 import { WatchedPrescription } from './watched-prescription.entity';
 
@@ -319,7 +319,7 @@ export class FraudWorkingSet {
         .filter((step) => step.kind === 'presented' && step.pharmacyFiness)
         .map((step) => ({ pharmacy: step.pharmacyFiness!, watched: step.watched, at: time(step.at) })),
     }));
-    return { kind: 'standing', loadedAt, prescriptions, patients };
+    return standingMessage(loadedAt, prescriptions, patients);
   }
 
   /** Writes what the batch changed: one statement per table. */

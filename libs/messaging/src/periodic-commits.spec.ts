@@ -1,0 +1,78 @@
+import { Consumer } from 'kafkajs';
+import { PeriodicCommits } from './periodic-commits';
+
+/** The part of a kafkajs consumer PeriodicCommits uses: its commits and its GROUP_JOIN listeners. */
+function fakeConsumer(fail = false) {
+  const commits: { topic: string; partition: number; offset: string }[][] = [];
+  const onJoin: (() => void)[] = [];
+  const consumer = {
+    events: { GROUP_JOIN: 'consumer.group_join' },
+    on: (_event: string, listener: () => void) => onJoin.push(listener),
+    commitOffsets: async (offsets: { topic: string; partition: number; offset: string }[]) => {
+      if (fail) throw new Error('The group is rebalancing');
+      commits.push(offsets);
+    },
+  };
+  return { consumer: consumer as unknown as Consumer, commits, join: () => onJoin.forEach((listener) => listener()) };
+}
+
+describe('periodic commits', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('commits the next offset of the last message handled per partition, once per interval, nothing when idle', async () => {
+    const { consumer, commits } = fakeConsumer();
+    const periodic = new PeriodicCommits(consumer, () => {}, 1000);
+    periodic.start();
+    periodic.done('ordo.fraud.checks', 0, '41');
+    periodic.done('ordo.fraud.checks', 0, '42');
+    periodic.done('ordo.fraud.checks', 2, '7');
+    expect(commits).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(commits).toEqual([
+      [
+        { topic: 'ordo.fraud.checks', partition: 0, offset: '43' },
+        { topic: 'ordo.fraud.checks', partition: 2, offset: '8' },
+      ],
+    ]);
+    await jest.advanceTimersByTimeAsync(3000);
+    expect(commits).toHaveLength(1);
+    await periodic.stop();
+  });
+
+  it('commits what is left when stopped, and nothing after', async () => {
+    const { consumer, commits } = fakeConsumer();
+    const periodic = new PeriodicCommits(consumer, () => {}, 1000);
+    periodic.start();
+    periodic.done('t', 1, '9007199254740993'); // past 2^53: offsets are int64 strings
+    await periodic.stop();
+    expect(commits).toEqual([[{ topic: 't', partition: 1, offset: '9007199254740994' }]]);
+    periodic.done('t', 1, '10');
+    await jest.advanceTimersByTimeAsync(5000);
+    expect(commits).toHaveLength(1);
+  });
+
+  it('drops what it had not committed when the group rebalances: those partitions may be another member’s now', async () => {
+    const { consumer, commits, join } = fakeConsumer();
+    const periodic = new PeriodicCommits(consumer, () => {}, 1000);
+    periodic.start();
+    periodic.done('t', 0, '5');
+    join();
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(commits).toEqual([]);
+    await periodic.stop();
+  });
+
+  it('reports a refused commit and goes on', async () => {
+    const { consumer } = fakeConsumer(true);
+    const errors: string[] = [];
+    const periodic = new PeriodicCommits(consumer, (error) => errors.push(error.message), 1000);
+    periodic.start();
+    periodic.done('t', 0, '5');
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(errors).toEqual(['The group is rebalancing']);
+    periodic.done('t', 0, '6');
+    await periodic.stop();
+    expect(errors).toHaveLength(2);
+  });
+});
