@@ -91,6 +91,18 @@ async function verdictTimes(): Promise<Map<number, number>> {
   return buckets;
 }
 
+/** The histogram once the worker has reported every verdict sent so far (it reports every second): two reads alike, 1.2 s apart. */
+async function settledVerdictTimes(): Promise<Map<number, number>> {
+  let last = await verdictTimes();
+  for (let tries = 0; tries < 10; tries++) {
+    await sleep(1200);
+    const now = await verdictTimes();
+    if (now.get(Infinity) === last.get(Infinity)) return now;
+    last = now;
+  }
+  return last;
+}
+
 interface InFraud {
   verdicts: number;
   /** The smallest bucket bound (ms) under which 99 % of this run's verdicts fell. */
@@ -99,13 +111,13 @@ interface InFraud {
 
 /** Runs `run`, and reads from fraud's histogram how long its verdicts took inside fraud meanwhile. */
 async function timedInFraud<T>(run: () => Promise<T>): Promise<{ result: T; inFraud: InFraud }> {
-  const before = await verdictTimes();
+  const before = await settledVerdictTimes();
   const result = await run();
-  await sleep(1500); // the worker reports its times every second
-  const after = await verdictTimes();
+  const after = await settledVerdictTimes();
   const bounds = [...after.keys()].sort((a, b) => a - b);
   const during = (bound: number) => after.get(bound)! - (before.get(bound) ?? 0);
   const verdicts = during(Infinity);
+  if (verdicts === 0) throw new Error('fraud reported no verdict time for this phase (ordo_fraud_verdict_seconds)');
   const p99AtMost = bounds.find((bound) => during(bound) >= 0.99 * verdicts) ?? Infinity;
   log(`  in fraud (check received → verdict acknowledged, ordo_fraud_verdict_seconds): ${verdicts} verdicts, p99 ≤ ${p99AtMost} ms`);
   return { result, inFraud: { verdicts, p99AtMost } };

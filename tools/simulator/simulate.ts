@@ -347,15 +347,17 @@ function normalPatient(services: Services, patient: Patient): WeekPlan {
       });
     }
     if (visits[week]) {
+      // Mostly the GP; sometimes a replacement doctor. Drawn while planning, as every choice here:
+      // the tasks run concurrently, and the seed must fix the traffic whatever order they run in.
+      const prescriber = random.chance(0.12) ? random.int(0, PRESCRIBERS - 1) : random.pick([patient.gp, patient.gp, ...specialists]);
+      const lines = [random.pick(PLAIN)];
+      if (watchedProfile && random.chance(0.6)) lines.push(random.pick(WATCHED));
+      else if (random.chance(0.3)) lines.push(random.pick(PLAIN.filter((m) => m !== lines[0])));
+      const presented = !random.chance(0.08); // some prescriptions are never presented
+      const pharmacy = onCall !== undefined && random.chance(0.15) ? onCall : random.pick(patient.pharmacies);
       tasks.push(async () => {
-        // Mostly the GP; sometimes a replacement doctor.
-        const prescriber = random.chance(0.12) ? random.int(0, PRESCRIBERS - 1) : random.pick([patient.gp, patient.gp, ...specialists]);
-        const lines = [random.pick(PLAIN)];
-        if (watchedProfile && random.chance(0.6)) lines.push(random.pick(WATCHED));
-        else if (random.chance(0.3)) lines.push(random.pick(PLAIN.filter((m) => m !== lines[0])));
         const id = await services.issue(prescriber, patient, lines);
-        if (!id || random.chance(0.08)) return; // some prescriptions are never presented
-        const pharmacy = onCall !== undefined && random.chance(0.15) ? onCall : random.pick(patient.pharmacies);
+        if (!id || !presented) return;
         if (await services.known(id, pharmacy)) await services.claimAndDispense(id, pharmacy);
       });
     }
@@ -381,9 +383,12 @@ function fraudulent(services: Services, pattern: Pattern, forgeKid: () => Promis
       return (week) =>
         doctors
           .filter((_, i) => weeks[i] === week)
-          .map((doctor) => async () => {
-            const id = await services.issue(doctor, patient, [random.pick(WATCHED)]);
-            if (id && (await services.known(id, patient.pharmacies[0]))) await services.claimAndDispense(id, patient.pharmacies[0]);
+          .map((doctor) => {
+            const molecule = random.pick(WATCHED);
+            return async () => {
+              const id = await services.issue(doctor, patient, [molecule]);
+              if (id && (await services.known(id, patient.pharmacies[0]))) await services.claimAndDispense(id, patient.pharmacies[0]);
+            };
           });
     }
     case 'pharmacy-shopping': {
@@ -394,22 +399,26 @@ function fraudulent(services: Services, pattern: Pattern, forgeKid: () => Promis
       return (week) =>
         stops
           .filter((_, i) => weeks[i] === week)
-          .map((pharmacy) => async () => {
-            const id = await services.issue(patient.gp, patient, [random.pick(WATCHED)]);
-            if (id && (await services.known(id, pharmacy))) await services.claimAndDispense(id, pharmacy);
+          .map((pharmacy) => {
+            const molecule = random.pick(WATCHED);
+            return async () => {
+              const id = await services.issue(patient.gp, patient, [molecule]);
+              if (id && (await services.known(id, pharmacy))) await services.claimAndDispense(id, pharmacy);
+            };
           });
     }
     case 'forged-code': {
       // Half: a code for a real prescription signed with a key that is not prescribing's; half: an ID nobody issued, typed.
       const forgeSignature = random.chance(0.5);
+      const pharmacy = other([]);
+      const molecule = random.pick(WATCHED);
       return (week) =>
         week !== weekOf
           ? []
           : [
               async () => {
-                const pharmacy = other([]);
                 if (forgeSignature) {
-                  const id = await services.issue(patient.gp, patient, [random.pick(WATCHED)]);
+                  const id = await services.issue(patient.gp, patient, [molecule]);
                   if (!id || !(await services.known(id, pharmacy))) return;
                   const kid = await forgeKid();
                   const code = new QrTokenSigner(KeyRing.fromConfig({ activeKid: kid, keys: [generateSigningKey(kid)] })).sign(id as never);
@@ -426,18 +435,19 @@ function fraudulent(services: Services, pattern: Pattern, forgeKid: () => Promis
     case 'replay':
     case 'double-dispensing': {
       // Dispensed in full at one pharmacy, then presented again elsewhere: scanned (replay) or claimed (double dispensing).
+      const first = patient.pharmacies[0];
+      const second = other([first]);
+      const molecule = random.pick(PLAIN);
       return (week) =>
         week !== weekOf
           ? []
           : [
               async () => {
-                const first = patient.pharmacies[0];
-                const id = await services.issue(patient.gp, patient, [random.pick(PLAIN)]);
+                const id = await services.issue(patient.gp, patient, [molecule]);
                 if (!id || !(await services.known(id, first))) return;
                 labels.push({ pattern, unit: id });
                 if ((await services.claimAndDispense(id, first)) !== 'dispensed') return;
                 await sleep(1000);
-                const second = other([first]);
                 if (pattern === 'replay') await services.scan(second, { typedId: id });
                 else await services.claimOnly(id, second);
               },
@@ -448,17 +458,15 @@ function fraudulent(services: Services, pattern: Pattern, forgeKid: () => Promis
       // days), written some days ago, presented late at a pharmacy.
       const variant = random.int(0, 2);
       const daysAgo = random.int(5, 9);
+      const pharmacy = other([]);
+      const narcotic = random.pick(NARCOTICS);
+      const durationDays = variant === 0 ? 28 : random.int(42, 60);
       return (week) =>
         week !== weekOf
           ? []
           : [
               async () => {
-                const pharmacy = other([]);
-                const id = await services.injectIssued(patient.gp, patient, random.pick(NARCOTICS), {
-                  daysAgo,
-                  secure: variant === 1,
-                  durationDays: variant === 0 ? 28 : random.int(42, 60),
-                });
+                const id = await services.injectIssued(patient.gp, patient, narcotic, { daysAgo, secure: variant === 1, durationDays });
                 labels.push({ pattern, unit: id });
                 if (await services.known(id, pharmacy)) await services.claimAndDispense(id, pharmacy);
               },
@@ -467,14 +475,15 @@ function fraudulent(services: Services, pattern: Pattern, forgeKid: () => Promis
     case 'overlapping-narcotics': {
       // Two secure, 28-day narcotic prescriptions from two doctors in the same week.
       const doctors = random.sample(prescribers.map((_, i) => i), 2);
+      const narcotics = doctors.map(() => random.pick(NARCOTICS));
       labels.push({ pattern, unit: patient.key });
       return (week) =>
         week !== weekOf
           ? []
           : [
               async () => {
-                for (const doctor of doctors) {
-                  const narcotic = random.pick(NARCOTICS);
+                for (const [i, doctor] of doctors.entries()) {
+                  const narcotic = narcotics[i];
                   const id = await services.issue(doctor, patient, [{ ...narcotic, durationDays: 28, quantity: 56 }], true);
                   if (id && (await services.known(id, patient.pharmacies[0]))) await services.claimAndDispense(id, patient.pharmacies[0]);
                 }

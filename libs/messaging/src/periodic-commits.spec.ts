@@ -2,14 +2,13 @@ import { Consumer } from 'kafkajs';
 import { PeriodicCommits } from './periodic-commits';
 
 /** The part of a kafkajs consumer PeriodicCommits uses: its commits and its GROUP_JOIN listeners. */
-function fakeConsumer(fail = false) {
+function fakeConsumer() {
   const commits: { topic: string; partition: number; offset: string }[][] = [];
   const onJoin: (() => void)[] = [];
   const consumer = {
     events: { GROUP_JOIN: 'consumer.group_join' },
     on: (_event: string, listener: () => void) => onJoin.push(listener),
     commitOffsets: async (offsets: { topic: string; partition: number; offset: string }[]) => {
-      if (fail) throw new Error('The group is rebalancing');
       commits.push(offsets);
     },
   };
@@ -63,16 +62,50 @@ describe('periodic commits', () => {
     await periodic.stop();
   });
 
-  it('reports a refused commit and goes on', async () => {
-    const { consumer } = fakeConsumer(true);
+  it('reports a refused commit and tries it again next time, unless a later offset or a rebalance came in between', async () => {
+    const refusals = { left: 1 };
+    const { consumer, commits, join } = fakeConsumer();
+    const commit = consumer.commitOffsets.bind(consumer);
+    consumer.commitOffsets = async (offsets) => {
+      if (refusals.left-- > 0) throw new Error('The coordinator is not available');
+      return commit(offsets);
+    };
     const errors: string[] = [];
     const periodic = new PeriodicCommits(consumer, (error) => errors.push(error.message), 1000);
     periodic.start();
     periodic.done('t', 0, '5');
+    periodic.done('t', 1, '3');
+    await jest.advanceTimersByTimeAsync(1000); // refused
+    expect(errors).toEqual(['The coordinator is not available']);
+    periodic.done('t', 1, '4');
     await jest.advanceTimersByTimeAsync(1000);
-    expect(errors).toEqual(['The group is rebalancing']);
-    periodic.done('t', 0, '6');
+    expect(commits).toEqual([
+      [
+        { topic: 't', partition: 0, offset: '6' },
+        { topic: 't', partition: 1, offset: '5' },
+      ],
+    ]);
+
+    refusals.left = 1;
+    periodic.done('t', 0, '9');
+    const refused = jest.advanceTimersByTimeAsync(1000);
+    join(); // the group rebalanced while the commit was being refused: partition 0 may be another member's now
+    await refused;
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(commits).toHaveLength(1);
     await periodic.stop();
-    expect(errors).toHaveLength(2);
+  });
+
+  it('does not let a coordinator that does not answer hold up the stop', async () => {
+    const { consumer } = fakeConsumer();
+    consumer.commitOffsets = () => new Promise(() => {});
+    const periodic = new PeriodicCommits(consumer, () => {}, 1000);
+    periodic.done('t', 0, '5');
+    const stopped = jest.fn();
+    void periodic.stop(2000).then(stopped);
+    await jest.advanceTimersByTimeAsync(1999);
+    expect(stopped).not.toHaveBeenCalled();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(stopped).toHaveBeenCalled();
   });
 });

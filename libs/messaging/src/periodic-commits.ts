@@ -7,14 +7,17 @@ export const REQUEST_REPLY_COMMIT_INTERVAL_MS = 1000;
  * Offsets of a request-reply consumer (fraud checks, verdicts), committed every `intervalMs` rather
  * than after each batch. Run with `autoCommit: false`: kafkajs otherwise commits after every batch,
  * and its next fetch waits for that OffsetCommit, so a question or an answer arriving meanwhile waits
- * for a broker write that nobody is waiting on. What a stopped consumer had not yet committed is
- * read again by its successor: at most `intervalMs` of checks answered twice (dispensing keeps the
- * first answer per checkId) or of replies read again (ignored: nobody waits for them any more).
+ * for a broker write that nobody is waiting on. What was not yet committed when a consumer stops,
+ * or when its group rebalances (each member then resumes from the group's committed offsets), is
+ * read again: about `intervalMs` of checks answered twice (dispensing keeps the first answer per
+ * checkId) or of replies read again (ignored: nobody waits for them any more).
  */
 export class PeriodicCommits {
-  private readonly handled = new Map<string, { topic: string; partition: number; offset: string }>();
+  private readonly handled = new Map<string, Offset>();
   private timer?: NodeJS.Timeout;
   private committing: Promise<void> = Promise.resolve();
+  /** Joins of the group so far: offsets from before a join are not committed after it. */
+  private joins = 0;
 
   constructor(
     private readonly consumer: Consumer,
@@ -22,7 +25,10 @@ export class PeriodicCommits {
     private readonly intervalMs = REQUEST_REPLY_COMMIT_INTERVAL_MS,
   ) {
     // Offsets handled before a rebalance may belong to partitions now owned by another member.
-    consumer.on(consumer.events.GROUP_JOIN, () => this.handled.clear());
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joins++;
+      this.handled.clear();
+    });
   }
 
   /** The message at `offset` of this partition, and all before it, need not be read again. */
@@ -35,25 +41,39 @@ export class PeriodicCommits {
     this.timer.unref();
   }
 
-  /** Commits what is handled now; call before disconnecting. */
-  async stop(): Promise<void> {
+  /**
+   * Commits what is handled now; call before disconnecting. Waits at most `waitMs`: a coordinator
+   * that does not answer must not hold up the shutdown (the successor reads a little more again).
+   */
+  async stop(waitMs = 2000): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await this.commit();
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([this.commit(), new Promise((resolve) => (timeout = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timeout);
   }
 
   private commit(): Promise<void> {
     this.committing = this.committing.then(async () => {
       if (this.handled.size === 0) return;
-      const offsets = [...this.handled.values()];
+      const taken = new Map(this.handled);
+      const joins = this.joins;
       this.handled.clear();
       try {
-        await this.consumer.commitOffsets(offsets);
+        await this.consumer.commitOffsets([...taken.values()]);
       } catch (error) {
-        // Lost to a rebalance or a broker hiccup: the next consumer reads a little more again.
         this.onError(error as Error);
+        // Tried again next time, unless the group changed hands meanwhile or a later message of that partition was handled since.
+        if (this.joins !== joins) return;
+        for (const [key, offset] of taken) if (!this.handled.has(key)) this.handled.set(key, offset);
       }
     });
     return this.committing;
   }
+}
+
+interface Offset {
+  topic: string;
+  partition: number;
+  offset: string;
 }
