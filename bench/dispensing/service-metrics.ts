@@ -2,6 +2,8 @@
 // window: how many HTTP requests and consumed events a lifecycle costs each service, how long they
 // took inside it, and how late its event loop ran — the fan-out behind the CPU figures.
 
+import { parsePrometheus } from '../../tools/local/prometheus';
+
 export interface ServiceCounters {
   httpRequests: number;
   httpSeconds: number;
@@ -15,22 +17,9 @@ export interface ServiceCounters {
   eventLoopLagP99Ms: number;
 }
 
-function parse(text: string): Array<{ name: string; labels: Record<string, string>; value: number }> {
-  const out: Array<{ name: string; labels: Record<string, string>; value: number }> = [];
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)/.exec(line);
-    if (!match) continue;
-    const labels: Record<string, string> = {};
-    for (const pair of (match[3] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1]] = pair[2];
-    out.push({ name: match[1], labels, value: Number(match[4]) });
-  }
-  return out;
-}
-
 export async function readServiceCounters(baseUrl: string): Promise<ServiceCounters> {
   const response = await fetch(`${baseUrl}/metrics`);
-  const samples = parse(await response.text());
+  const samples = parsePrometheus(await response.text());
   const counters: ServiceCounters = { httpRequests: 0, httpSeconds: 0, routes: {}, eventsConsumed: 0, handlerSeconds: 0, handled: 0, eventsProduced: 0, eventLoopLagP99Ms: NaN };
   for (const { name, labels, value } of samples) {
     if (name === 'ordo_http_request_duration_seconds_count' || name === 'ordo_http_request_duration_seconds_sum') {

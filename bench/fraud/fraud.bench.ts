@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { repoRoot } from '../../tools/local/repo-root';
 import { dropDatabases, setUp, startFreshKafka, startPostgres, startService, stopAll, stopAllOnSignals, useOwnBuild } from '../support/infra';
+import { parsePrometheus } from '../../tools/local/prometheus';
 import { addResultsSection } from '../support/results';
 import { fmt, percentile, sleep, sortedCopy } from '../support/stats';
 import type { SteadyLoadData, SteadyLoadMessage } from './steady-load';
@@ -83,10 +84,10 @@ interface RoundTrips {
 
 /** Fraud's own time per verdict (ordo_fraud_verdict_seconds), cumulative counts by bucket bound in ms. */
 async function verdictTimes(): Promise<Map<number, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${HTTP_PORT}/metrics`)).text();
+  const samples = parsePrometheus(await (await fetch(`http://127.0.0.1:${HTTP_PORT}/metrics`)).text());
   const buckets = new Map<number, number>();
-  for (const [, le, count] of text.matchAll(/^ordo_fraud_verdict_seconds_bucket\{[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
-    buckets.set(le === '+Inf' ? Infinity : Number(le) * 1000, Number(count));
+  for (const { name, labels, value } of samples) {
+    if (name === 'ordo_fraud_verdict_seconds_bucket') buckets.set(labels.le === '+Inf' ? Infinity : Number(labels.le) * 1000, value);
   }
   return buckets;
 }
@@ -144,12 +145,9 @@ async function roundTrips(
   replies.on(replies.events.GROUP_JOIN, () => (assigned = true));
   // As dispensing reads verdicts: offsets committed every second, not before each next fetch.
   const replyCommits = new PeriodicCommits(replies, (error) => log(`reply offsets not committed: ${error.message}`));
-  await replies.run({
-    partitionsConsumedConcurrently: 3,
-    autoCommit: false,
-    eachMessage: async ({ topic, partition, message: reply }) => {
+  await replyCommits.runEachMessage(
+    async ({ message: reply }) => {
       const received = process.hrtime.bigint();
-      replyCommits.done(topic, partition, reply.offset);
       const event = JSON.parse(reply.value!.toString('utf8'));
       const started = sentAt.get(event.data.checkId);
       if (started === undefined) return;
@@ -157,8 +155,8 @@ async function roundTrips(
       decisions[event.data.decision] = (decisions[event.data.decision] ?? 0) + 1;
       sentAt.delete(event.data.checkId);
     },
-  });
-  replyCommits.start();
+    { partitionsConsumedConcurrently: 3 },
+  );
   while (!assigned) await sleep(100);
   await sleep(1000);
   const total = CHECKS_PER_SECOND * seconds;
@@ -254,16 +252,13 @@ async function main(): Promise<void> {
   const echoJoined = new Promise<void>((resolve) => echo.on(echo.events.GROUP_JOIN, () => resolve()));
   // As the verdict worker reads checks: offsets committed every second, not before each next fetch.
   const echoCommits = new PeriodicCommits(echo, (error) => log(`echo offsets not committed: ${error.message}`));
-  await echo.run({
-    partitionsConsumedConcurrently: 3,
-    autoCommit: false,
-    eachMessage: async ({ topic, partition, message: request }) => {
-      echoCommits.done(topic, partition, request.offset);
+  await echoCommits.runEachMessage(
+    async ({ message: request }) => {
       const { data } = JSON.parse(request.value!.toString('utf8'));
       await echoProducer.send({ topic: ECHO_REPLY_TOPIC, acks: 1, messages: [{ key: request.key, value: JSON.stringify({ data: { checkId: data.checkId, decision: 'allow' } }) }] });
     },
-  });
-  echoCommits.start();
+    { partitionsConsumedConcurrently: 3 },
+  );
   await echoJoined;
   // A broker just started answers its first thousands of requests slowly (the JVM compiles as it goes): not counted.
   await roundTrips(client, producer, known, ECHO_TOPIC, ECHO_REPLY_TOPIC, 'warm-up of the broker (not counted)', 10);

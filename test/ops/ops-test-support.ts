@@ -4,6 +4,9 @@ import { generatePrescriptionId } from '@ordo/rx-id';
 import { randomUUID } from 'node:crypto';
 import { finess, prescriptionRequest, rpps } from '../support/fixtures';
 import { OrdoSystem, eventually } from '../support/ordo-system';
+import { Sample, parsePrometheus } from '../../tools/local/prometheus';
+
+export type { Sample };
 
 /** Ports of these tests' own services, apart from the other suites'. */
 export const OPS_TEST_BASE_PORT = 16000;
@@ -88,26 +91,6 @@ export async function deadLetterAnIssuedEvent(template: CloudEvent): Promise<{ p
     await producer.disconnect();
   }
   return { prescriptionId };
-}
-
-/** Prometheus text format, reduced to what the tests compare: name, labels, value. */
-export interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-export function parsePrometheus(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
-    if (!match) continue;
-    const labels: Record<string, string> = {};
-    for (const label of (match[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[label[1]] = label[2];
-    samples.push({ name: match[1], labels, value: Number(match[3]) });
-  }
-  return samples;
 }
 
 /** The sum of a metric's samples whose labels include `labels`. */

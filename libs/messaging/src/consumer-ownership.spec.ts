@@ -1,5 +1,4 @@
 import { ConsumerOwnership, ownsEveryPartition } from './consumer-ownership';
-import { EventBatch } from './event-context';
 
 describe('consumer ownership', () => {
   it('is whole only when every partition of every consumed topic is assigned', () => {
@@ -35,29 +34,5 @@ describe('consumer ownership', () => {
     ownership.onHeartbeat((at) => beats.push(at));
     ownership.heartbeat(42);
     expect(beats).toEqual([42]);
-  });
-});
-
-describe('event batch', () => {
-  it('runs after-abort steps only when told the transaction failed', () => {
-    const batch = new EventBatch([]);
-    const ran: string[] = [];
-    batch.afterCommit(() => ran.push('commit'));
-    batch.afterAbort(() => ran.push('abort'));
-    batch.aborted();
-    expect(ran).toEqual(['abort']);
-  });
-
-  it('runs after-commit steps only when told the batch committed, each even if one before it throws', () => {
-    const batch = new EventBatch([]);
-    const ran: string[] = [];
-    batch.afterCommit(() => {
-      ran.push('first');
-      throw new Error('boom');
-    });
-    batch.afterCommit(() => ran.push('second'));
-    expect(ran).toEqual([]);
-    batch.committed();
-    expect(ran).toEqual(['first', 'second']);
   });
 });

@@ -12,7 +12,7 @@ import {
 import { metrics, runWithTrace } from '@ordo/observability';
 import { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ConsumerOwnership, ownsEveryPartition } from './consumer-ownership';
 import { DeadLetterReason, sendToDeadLetters } from './dead-letters';
 import { EventBatch, EventContext } from './event-context';
@@ -204,9 +204,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
     const offsets = new Map(readable.map((r) => [r.event, r.message.offset]));
     let applied: CloudEvent[];
-    let eventBatch: EventBatch | undefined;
     try {
-      applied = await this.options.dataSource.transaction(async (manager) => {
+      applied = await this.inTransaction({ topic, partition }, async (manager, open) => {
         const recorded: { event_id: string }[] = readable.length
           ? await manager.query(
               `INSERT INTO inbox (event_id, type, topic)
@@ -217,20 +216,14 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         // The first copy of each new event, in partition order; repeats (the relay may publish twice) are dropped.
         const fresh = new Set(recorded.map((row) => row.event_id));
         const events = readable.map((r) => r.event).filter((event) => fresh.delete(event.id));
-        const batch: EventBatch = new EventBatch(events, (held) =>
-          this.invokeTraced(held, new EventContext([held, manager, { topic, partition, offset: '' }, batch])),
-        );
-        eventBatch = batch;
+        const batch = open(events);
         for (const event of events) {
           const origin = { topic, partition, offset: offsets.get(event)! };
           await this.invokeTraced(event, new EventContext([event, manager, origin, batch]));
         }
-        await batch.complete(manager);
         return events;
       });
-      eventBatch?.committed();
     } catch (error) {
-      eventBatch?.aborted();
       if (isInfrastructureError(error)) throw error; // kafkajs fetches the chunk again
       this.logger.warn(`batch of ${messages.length} from ${topic}[${partition}] failed (${(error as Error).message}); applying it one message at a time`);
       for (const message of messages) await this.handleMessage({ topic, partition, message, heartbeat: async () => {}, pause: () => () => {} });
@@ -297,6 +290,36 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     return runWithTrace({ correlationId: event.correlationid, causationId: event.id }, () => this.invoke(event, context));
   }
 
+  /**
+   * One transaction applying events of a partition: `apply` opens the batch once it knows which
+   * events are new; the batch's before-commit steps run before COMMIT, its after-commit or
+   * after-abort steps once the outcome is known.
+   */
+  private async inTransaction<T>(
+    origin: { topic: string; partition: number },
+    apply: (manager: EntityManager, open: (events: CloudEvent[]) => EventBatch) => Promise<T>,
+  ): Promise<T> {
+    let batch: EventBatch | undefined;
+    try {
+      const result = await this.options.dataSource.transaction(async (manager) => {
+        const value = await apply(manager, (events) => {
+          const opened: EventBatch = new EventBatch(events, (held) =>
+            this.invokeTraced(held, new EventContext([held, manager, { ...origin, offset: '' }, opened])),
+          );
+          batch = opened;
+          return opened;
+        });
+        await batch?.complete(manager);
+        return value;
+      });
+      batch?.committed();
+      return result;
+    } catch (error) {
+      batch?.aborted();
+      throw error;
+    }
+  }
+
   private decode(value: Buffer | null): CloudEvent {
     let event: CloudEvent;
     try {
@@ -319,26 +342,17 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     if (!this.handlerFor(event.type)) return 'ignored'; // a known event this service has no interest in
     const attempts = this.options.handlerAttempts;
     for (let attempt = 1; ; attempt++) {
-      let started: EventBatch | undefined;
       try {
-        const outcome = await this.options.dataSource.transaction(async (manager): Promise<Outcome> => {
+        return await this.inTransaction(origin, async (manager, open): Promise<Outcome> => {
           const recorded: unknown[] = await manager.query(
             'INSERT INTO inbox (event_id, type, topic) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING event_id',
             [event.id, event.type, origin.topic],
           );
-          if (recorded.length === 0) return 'duplicate';
-          const batch: EventBatch = new EventBatch([event], (held) =>
-            this.invokeTraced(held, new EventContext([held, manager, { ...origin, offset: '' }, batch])),
-          );
-          started = batch;
-          await this.invoke(event, new EventContext([event, manager, origin, batch]));
-          await batch.complete(manager);
+          if (recorded.length === 0) return 'duplicate'; // opens no batch
+          await this.invoke(event, new EventContext([event, manager, origin, open([event])]));
           return 'applied';
         });
-        started?.committed(); // a duplicate started no batch
-        return outcome;
       } catch (error) {
-        started?.aborted();
         if (isInfrastructureError(error)) throw error;
         if (attempt >= attempts) {
           throw new DeadLetterable('handler-failed', `${(error as Error).message} (after ${attempts} tries)`);

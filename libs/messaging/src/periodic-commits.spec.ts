@@ -1,18 +1,20 @@
-import { Consumer } from 'kafkajs';
+import { Consumer, ConsumerRunConfig, EachMessagePayload } from 'kafkajs';
 import { PeriodicCommits } from './periodic-commits';
 
 /** The part of a kafkajs consumer PeriodicCommits uses: its commits and its GROUP_JOIN listeners. */
 function fakeConsumer() {
   const commits: { topic: string; partition: number; offset: string }[][] = [];
   const onJoin: (() => void)[] = [];
+  const runs: ConsumerRunConfig[] = [];
   const consumer = {
+    run: async (config: ConsumerRunConfig) => void runs.push(config),
     events: { GROUP_JOIN: 'consumer.group_join' },
     on: (_event: string, listener: () => void) => onJoin.push(listener),
     commitOffsets: async (offsets: { topic: string; partition: number; offset: string }[]) => {
       commits.push(offsets);
     },
   };
-  return { consumer: consumer as unknown as Consumer, commits, join: () => onJoin.forEach((listener) => listener()) };
+  return { consumer: consumer as unknown as Consumer, commits, runs, join: () => onJoin.forEach((listener) => listener()) };
 }
 
 describe('periodic commits', () => {
@@ -22,7 +24,6 @@ describe('periodic commits', () => {
   it('commits the next offset of the last message handled per partition, once per interval, nothing when idle', async () => {
     const { consumer, commits } = fakeConsumer();
     const periodic = new PeriodicCommits(consumer, () => {}, 1000);
-    periodic.start();
     periodic.done('ordo.fraud.checks', 0, '41');
     periodic.done('ordo.fraud.checks', 0, '42');
     periodic.done('ordo.fraud.checks', 2, '7');
@@ -39,10 +40,29 @@ describe('periodic commits', () => {
     await periodic.stop();
   });
 
+  it('runs an eachMessage consumer without kafkajs commits, each message done once its handler returned', async () => {
+    const { consumer, commits, runs } = fakeConsumer();
+    const periodic = new PeriodicCommits(consumer, () => {}, 1000);
+    const handled: string[] = [];
+    await periodic.runEachMessage(
+      async ({ message }) => {
+        if (message.offset === '8') throw new Error('not handled');
+        handled.push(message.offset);
+      },
+      { partitionsConsumedConcurrently: 3 },
+    );
+    expect(runs[0]).toMatchObject({ autoCommit: false, partitionsConsumedConcurrently: 3 });
+    const deliver = (offset: string) => runs[0].eachMessage!({ topic: 't', partition: 0, message: { offset } } as unknown as EachMessagePayload);
+    await deliver('7');
+    await expect(deliver('8')).rejects.toThrow('not handled');
+    await periodic.stop();
+    expect(handled).toEqual(['7']);
+    expect(commits).toEqual([[{ topic: 't', partition: 0, offset: '8' }]]);
+  });
+
   it('commits what is left when stopped, and nothing after', async () => {
     const { consumer, commits } = fakeConsumer();
     const periodic = new PeriodicCommits(consumer, () => {}, 1000);
-    periodic.start();
     periodic.done('t', 1, '9007199254740993'); // past 2^53: offsets are int64 strings
     await periodic.stop();
     expect(commits).toEqual([[{ topic: 't', partition: 1, offset: '9007199254740994' }]]);
@@ -54,7 +74,6 @@ describe('periodic commits', () => {
   it('drops what it had not committed when the group rebalances: those partitions may be another member’s now', async () => {
     const { consumer, commits, join } = fakeConsumer();
     const periodic = new PeriodicCommits(consumer, () => {}, 1000);
-    periodic.start();
     periodic.done('t', 0, '5');
     join();
     await jest.advanceTimersByTimeAsync(1000);
@@ -72,7 +91,6 @@ describe('periodic commits', () => {
     };
     const errors: string[] = [];
     const periodic = new PeriodicCommits(consumer, (error) => errors.push(error.message), 1000);
-    periodic.start();
     periodic.done('t', 0, '5');
     periodic.done('t', 1, '3');
     await jest.advanceTimersByTimeAsync(1000); // refused

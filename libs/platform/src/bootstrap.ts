@@ -19,6 +19,11 @@ export interface ServiceDefinition {
   consumes: string[];
   /** Events applied per consumer transaction unless KAFKA_BATCH_SIZE says otherwise (default 1). */
   batchSize?: number;
+  /**
+   * Keep the app's `ConsumerOwnership` current (which partitions the consumer owns, its heartbeats),
+   * for a service that must know whether it sees every change (fraud's verdict memory).
+   */
+  tracksOwnership?: boolean;
 }
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -75,7 +80,7 @@ export async function createService(
           handlerAttempts: config.handlerAttempts,
           sessionTimeoutMs: config.sessionTimeoutMs,
           batchSize: config.batchSize ?? definition.batchSize ?? 1,
-          ownership: app.get(ConsumerOwnership),
+          ...(definition.tracksOwnership ? { ownership: app.get(ConsumerOwnership) } : {}),
         }),
       },
       { inheritAppConfig: false },

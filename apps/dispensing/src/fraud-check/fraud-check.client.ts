@@ -40,24 +40,18 @@ export class FraudCheckClient implements OnApplicationBootstrap, BeforeApplicati
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: Topics.fraudCheckReplies, fromBeginning: false });
     const joined = new Promise<void>((resolve) => this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()));
-    const commits = new PeriodicCommits(this.consumer, (error) => this.logger.warn(`verdict offsets not committed: ${error.message}`));
-    this.commits = commits;
-    await this.consumer.run({
-      // Committed every second, not before each next fetch: a verdict never waits behind a commit.
-      autoCommit: false,
-      eachMessage: async ({ topic, partition, message }) => {
-        commits.done(topic, partition, message.offset);
-        try {
-          const event = parseCloudEvent(message.value);
-          if (event.type !== FraudVerdict.type) return;
-          const verdict = decodeEventData(FraudVerdict, event.data);
-          this.pending.get(verdict.checkId)?.(verdict);
-        } catch (error) {
-          this.logger.warn(`unreadable fraud verdict skipped: ${(error as Error).message}`);
-        }
-      },
+    // Offsets committed every second, not before each next fetch: a verdict never waits behind a commit.
+    this.commits = new PeriodicCommits(this.consumer, (error) => this.logger.warn(`verdict offsets not committed: ${error.message}`));
+    await this.commits.runEachMessage(async ({ message }) => {
+      try {
+        const event = parseCloudEvent(message.value);
+        if (event.type !== FraudVerdict.type) return;
+        const verdict = decodeEventData(FraudVerdict, event.data);
+        this.pending.get(verdict.checkId)?.(verdict);
+      } catch (error) {
+        this.logger.warn(`unreadable fraud verdict skipped: ${(error as Error).message}`);
+      }
     });
-    commits.start();
     await joined;
   }
 

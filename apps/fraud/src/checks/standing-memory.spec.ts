@@ -26,8 +26,6 @@ function patient(overrides: Partial<PatientStanding> = {}): PatientStanding {
   return { patient: 'patient-1', since: t(100), hits: [], presentations: [], ...overrides };
 }
 
-const standing = standingMessage;
-
 /** `rx('A')` as the database reads it. */
 const storedPrescription: NonNullable<CheckStanding['prescription']> = {
   patientPseudonym: 'patient-1',
@@ -49,7 +47,7 @@ describe('verdict memory', () => {
   it('reads a prescription and its patient window as the database query does', () => {
     const m = memory();
     m.apply(
-      standing(1, [rx('A', { firstPresentedAt: t(1) })], [
+      standingMessage(1, [rx('A', { firstPresentedAt: t(1) })], [
         patient({
           hits: [
             { prescriptionId: 'A', code: 'WATCH_LIST_MOLECULE', weight: 10, reason: 'watch-list', at: t(2) },
@@ -77,26 +75,26 @@ describe('verdict memory', () => {
 
   it('counts every pharmacy when the shopping scope is all', () => {
     const m = memory(100, 'all');
-    m.apply(standing(1, [rx('A')], [patient({ presentations: [{ pharmacy: 'P1', watched: true, at: t(1) }, { pharmacy: 'P2', watched: false, at: t(5) }] })]));
+    m.apply(standingMessage(1, [rx('A')], [patient({ presentations: [{ pharmacy: 'P1', watched: true, at: t(1) }, { pharmacy: 'P2', watched: false, at: t(5) }] })]));
     expect(m.read('A', now)!.pharmacies.sort()).toEqual(['P1', 'P2']);
   });
 
   it('says nothing about a prescription or patient it was not told of, or a window older than it knows', () => {
     const m = memory();
-    m.apply(standing(1, [rx('A'), rx('B', { patientPseudonym: 'patient-2' })], [patient({ since: t(80) })]));
+    m.apply(standingMessage(1, [rx('A'), rx('B', { patientPseudonym: 'patient-2' })], [patient({ since: t(80) })]));
     expect(m.read('Z', now)).toBeUndefined();
     expect(m.read('B', now)).toBeUndefined(); // patient-2's window unknown
     expect(m.read('A', now)).toBeUndefined(); // patient-1 known only from 80 days back
-    m.apply(standing(2, [], [patient({ since: t(90) })]));
+    m.apply(standingMessage(2, [], [patient({ since: t(90) })]));
     expect(m.read('A', now)).toBeDefined();
   });
 
   it('trusts nothing unless the consumer owns every partition, and starts afresh at each join', () => {
     const m = new StandingMemory(100, 90, 'watched');
-    m.apply(standing(1, [rx('A')], [patient()]));
+    m.apply(standingMessage(1, [rx('A')], [patient()]));
     expect(m.read('A', now)).toBeUndefined();
     m.apply({ kind: 'ownership', whole: true, clock: 2 });
-    m.apply(standing(3, [rx('A')], [patient()]));
+    m.apply(standingMessage(3, [rx('A')], [patient()]));
     expect(m.read('A', now)).toBeDefined();
     m.apply({ kind: 'ownership', whole: false, clock: 4 });
     expect(m.read('A', now)).toBeUndefined();
@@ -107,9 +105,9 @@ describe('verdict memory', () => {
   it('takes no news loaded before it started afresh (a change outside the stream may have been missed meanwhile)', () => {
     const m = new StandingMemory(100, 90, 'watched');
     m.apply({ kind: 'ownership', whole: true, clock: 7 });
-    m.apply(standing(6, [rx('A', { held: false })], [patient()]));
+    m.apply(standingMessage(6, [rx('A', { held: false })], [patient()]));
     expect(m.read('A', now)).toBeUndefined();
-    m.apply(standing(8, [rx('A', { held: true })], [patient()]));
+    m.apply(standingMessage(8, [rx('A', { held: true })], [patient()]));
     expect(m.read('A', now)!.held).toBe(true);
   });
 
@@ -117,7 +115,7 @@ describe('verdict memory', () => {
     let heard = true;
     const m = new StandingMemory(100, 90, 'watched', () => heard);
     m.apply({ kind: 'ownership', whole: true, clock: 0 });
-    m.apply(standing(1, [rx('A')], [patient()]));
+    m.apply(standingMessage(1, [rx('A')], [patient()]));
     expect(m.read('A', now)).toBeDefined();
     heard = false;
     expect(m.read('A', now)).toBeUndefined();
@@ -125,28 +123,28 @@ describe('verdict memory', () => {
 
   it('is off with a capacity of 0', () => {
     const m = memory(0);
-    m.apply(standing(1, [rx('A')], [patient()]));
+    m.apply(standingMessage(1, [rx('A')], [patient()]));
     expect(m.read('A', now)).toBeUndefined();
   });
 
   it('forgets what an analyst changed, and ignores news read before that change', () => {
     const m = memory();
-    m.apply(standing(1, [rx('A', { held: true })], [patient()]));
+    m.apply(standingMessage(1, [rx('A', { held: true })], [patient()]));
     expect(m.read('A', now)!.held).toBe(true);
     // A batch loaded at clock 2, the analyst lifts the hold at clock 3, the batch commits after.
     m.apply({ kind: 'forget', at: 3, prescriptionIds: ['A'], patients: ['patient-1'] });
-    m.apply(standing(2, [rx('A', { held: true })], [patient()]));
+    m.apply(standingMessage(2, [rx('A', { held: true })], [patient()]));
     expect(m.read('A', now)).toBeUndefined();
     // A batch loaded after the change reads it from the database: believed again.
-    m.apply(standing(4, [rx('A', { held: false })], [patient()]));
+    m.apply(standingMessage(4, [rx('A', { held: false })], [patient()]));
     expect(m.read('A', now)!.held).toBe(false);
   });
 
   it('keeps at most its capacity, dropping the least recently used first', () => {
     const m = memory(2);
-    m.apply(standing(1, [rx('A'), rx('B')], [patient()]));
+    m.apply(standingMessage(1, [rx('A'), rx('B')], [patient()]));
     expect(m.read('A', now)).toBeDefined(); // A is now the most recently used
-    m.apply(standing(2, [rx('C')], []));
+    m.apply(standingMessage(2, [rx('C')], []));
     expect(m.size.prescriptions).toBe(2);
     expect(m.read('B', now)).toBeUndefined();
     expect(m.read('A', now)).toBeDefined();
@@ -154,11 +152,11 @@ describe('verdict memory', () => {
   });
 
   it('reads its capacity from FRAUD_VERDICT_MEMORY, refusing anything but a whole number', () => {
-    expect(verdictMemoryCapacity(undefined)).toBe(200_000);
-    expect(verdictMemoryCapacity('0')).toBe(0);
-    expect(verdictMemoryCapacity('5000')).toBe(5000);
-    expect(() => verdictMemoryCapacity('-1')).toThrow(/FRAUD_VERDICT_MEMORY/);
-    expect(() => verdictMemoryCapacity('lots')).toThrow(/FRAUD_VERDICT_MEMORY/);
+    expect(verdictMemoryCapacity({})).toBe(200_000);
+    expect(verdictMemoryCapacity({ FRAUD_VERDICT_MEMORY: '0' })).toBe(0);
+    expect(verdictMemoryCapacity({ FRAUD_VERDICT_MEMORY: '5000' })).toBe(5000);
+    expect(() => verdictMemoryCapacity({ FRAUD_VERDICT_MEMORY: '-1' })).toThrow(/FRAUD_VERDICT_MEMORY/);
+    expect(() => verdictMemoryCapacity({ FRAUD_VERDICT_MEMORY: 'lots' })).toThrow(/FRAUD_VERDICT_MEMORY/);
   });
 });
 
@@ -186,7 +184,7 @@ describe('standing from memory, else the database', () => {
     const db = database(stored);
     const source = new RememberedStanding(m, db);
     expect(await source.read('A', 'patient-1', now)).toBe(stored);
-    m.apply(standing(1, [rx('A')], [patient()]));
+    m.apply(standingMessage(1, [rx('A')], [patient()]));
     expect(comparable(await source.read('A', 'patient-1', now))).toBe(comparable(stored));
     expect(db.reads).toBe(1);
     expect(source.takeCounts()).toEqual({ memory: 1, database: 1, mismatches: 0 });
@@ -195,14 +193,14 @@ describe('standing from memory, else the database', () => {
 
   it('when verifying, compares memory with the database and reports a difference', async () => {
     const m = memory();
-    m.apply(standing(1, [rx('A', { held: true })], [patient()]));
+    m.apply(standingMessage(1, [rx('A', { held: true })], [patient()]));
     const mismatches: string[] = [];
     const source = new RememberedStanding(m, database(stored), true, (detail) => mismatches.push(detail));
     await source.read('A', 'patient-1', now);
     expect(source.takeCounts().mismatches).toBe(1);
     expect(mismatches[0]).toMatch(/standing of A in memory .*"held":true.* but in the database .*"held":false/);
 
-    m.apply(standing(2, [rx('A')], [patient()]));
+    m.apply(standingMessage(2, [rx('A')], [patient()]));
     await source.read('A', 'patient-1', now);
     expect(source.takeCounts()).toEqual({ memory: 1, database: 0, mismatches: 0 });
   });

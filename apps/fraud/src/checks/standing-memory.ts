@@ -197,6 +197,6 @@ function touch<T>(map: Map<string, T>, key: string, value: T): void {
 }
 
 /** FRAUD_VERDICT_MEMORY: prescriptions (and as many patients) the verdict worker keeps in memory; 0 reads every check from PostgreSQL. */
-export function verdictMemoryCapacity(raw: string | undefined): number {
-  return intAtLeast({ FRAUD_VERDICT_MEMORY: raw }, 'FRAUD_VERDICT_MEMORY', 200_000, 0);
+export function verdictMemoryCapacity(env: NodeJS.ProcessEnv = process.env): number {
+  return intAtLeast(env, 'FRAUD_VERDICT_MEMORY', 200_000, 0);
 }

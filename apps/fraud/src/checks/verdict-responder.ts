@@ -25,7 +25,7 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
   private worker?: Worker;
   private stopping = false;
   private nice = 0;
-  private readonly memoryCapacity = verdictMemoryCapacity(process.env.FRAUD_VERDICT_MEMORY);
+  private readonly memoryCapacity = verdictMemoryCapacity();
   private readonly verifyMemory = process.env.FRAUD_VERDICT_MEMORY_VERIFY === 'true';
 
   constructor(

@@ -44,9 +44,12 @@ const MAX_IN_FLIGHT = 256;
 /** A check older than this is no longer awaited (dispensing's timeout is far shorter): skipped. */
 const MAX_AGE_MS = Number(process.env.FRAUD_CHECK_MAX_AGE_MS ?? 30_000);
 
-/** FRAUD_VERDICT_STATS_MS: every so often, log how long verdicts took inside fraud and how late Kafka delivered the checks. */
+/**
+ * FRAUD_VERDICT_STATS_MS: every so often, log how late Kafka delivered the checks (by the clocks of
+ * their sender and of fraud) and what memory holds. Fraud's own time per verdict and where standings
+ * came from are metrics (ordo_fraud_verdict_seconds, ordo_fraud_verdict_standings_total).
+ */
 const STATS_MS = Number(process.env.FRAUD_VERDICT_STATS_MS ?? 0);
-const computeMs: number[] = [];
 const deliveryMs: number[] = [];
 /** Verdict times not yet reported to the main thread (ordo_fraud_verdict_seconds). */
 let verdictSeconds: number[] = [];
@@ -111,9 +114,7 @@ async function run(data: VerdictWorkerData): Promise<void> {
     if (STATS_MS) deliveryMs.push(Date.now() - at.getTime());
     try {
       await verdicts.publish(await answer.execute(request, at), event);
-      const tookMs = performance.now() - received;
-      verdictSeconds.push(tookMs / 1000);
-      if (STATS_MS) computeMs.push(tookMs);
+      verdictSeconds.push((performance.now() - received) / 1000);
     } catch (error) {
       // No verdict: dispensing applies its timeout policy (narcotics fail closed), and records it.
       say('warn', `check ${request.checkId} not answered: ${(error as Error).message}`);
@@ -141,31 +142,24 @@ async function run(data: VerdictWorkerData): Promise<void> {
       await heartbeat();
     },
   });
-  commits.start();
   await Promise.race([joined, new Promise((resolve) => setTimeout(resolve, 30_000))]);
   tell({ kind: 'ready' });
-  const sources = { memory: 0, database: 0 };
   const counting = setInterval(() => {
     const counts = standing.takeCounts();
-    sources.memory += counts.memory;
-    sources.database += counts.database;
     if (counts.memory + counts.database + verdictSeconds.length > 0) tell({ kind: 'counts', ...counts, verdictSeconds });
     verdictSeconds = [];
   }, COUNTS_MS);
   counting.unref();
   if (STATS_MS) {
     setInterval(() => {
-      if (computeMs.length === 0) return;
-      const q = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)].toFixed(1);
+      if (deliveryMs.length === 0) return;
+      const sorted = deliveryMs.sort((a, b) => a - b);
+      const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)].toFixed(1);
       say(
         'warn',
-        `verdict stats: ${computeMs.length} answered; in fraud (received → verdict sent) p50 ${q(computeMs, 50)} ms p99 ${q(computeMs, 99)} ms; ` +
-          `check event time → received p50 ${q(deliveryMs, 50)} ms p99 ${q(deliveryMs, 99)} ms; ` +
-          `standings from memory ${sources.memory}, from the database ${sources.database} (memory holds ${memory.size.prescriptions} prescriptions, ${memory.size.patients} patients)`,
+        `verdict stats: ${sorted.length} checks received; check event time → received p50 ${q(50)} ms p99 ${q(99)} ms; ` +
+          `memory holds ${memory.size.prescriptions} prescriptions, ${memory.size.patients} patients`,
       );
-      sources.memory = 0;
-      sources.database = 0;
-      computeMs.length = 0;
       deliveryMs.length = 0;
     }, STATS_MS).unref();
   }

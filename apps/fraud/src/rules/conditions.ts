@@ -29,7 +29,7 @@ const OPERATORS: Record<string, { accepts: (factValue: unknown) => boolean; comp
  * The engine itself runs each rule through an almanac of promises and deep-clones every rule's
  * conditions into its result on every run: measured at 87 µs an issued event and about a quarter of
  * fraud's event-recording CPU, for a dozen comparisons. The rules stay data in that format, and a
- * test holds this evaluation to the engine's on every rule (fraud-rules.spec.ts).
+ * test holds this evaluation to the engine's on every rule (conditions.spec.ts).
  * What the rules here do not use (paths, params, named shared conditions, operator decorators,
  * custom operators) is refused when compiling rather than misread.
  */
