@@ -15,7 +15,10 @@ ENV NODE_ENV=development HTTP_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY package.json ./
+# nest-cli.json marks /app as the root the tools look up (repoRoot), and data/bdpm is the BDPM
+# subset `ordo setup` imports when no full copy is named (BDPM_DIR): see data/bdpm/SOURCE.md.
+COPY package.json nest-cli.json ./
+COPY data/bdpm ./data/bdpm
 RUN mkdir -p /keys && chown node /keys
 USER node
 ENV SERVICE=prescribing

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NPM_STAMP := node_modules/.package-lock.json
 
-.PHONY: help install build typecheck up down test test-unit test-int token kafka-start kafka-stop clean
+.PHONY: help install build typecheck lint format up down test test-unit test-int token kafka-start kafka-stop clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,6 +23,13 @@ build: install ## compile apps, libs and tools to dist/
 typecheck: install ## type-check everything
 	npx tsc -p tsconfig.json --noEmit
 
+lint: install ## ESLint (typescript-eslint) and Prettier's check of the layout
+	npx eslint --max-warnings 0 .
+	npx prettier --check --log-level warn .
+
+format: install ## rewrite the layout as Prettier wants it
+	npx prettier --write --log-level warn .
+
 up: build ## start Kafka, PostgreSQL, migrations and the four services; Ctrl-C stops them
 	@node --enable-source-maps dist/tools/dev-up.js
 
@@ -36,6 +43,7 @@ test: install ## install what the tests need and run every test (unit, integrati
 	@bash scripts/test-prerequisites.sh
 	@node scripts/build.mjs
 	npx tsc -p tsconfig.json --noEmit
+	npx eslint --max-warnings 0 .
 	npx jest --selectProjects unit
 	npx jest --selectProjects integration --runInBand --forceExit
 

@@ -6,6 +6,7 @@ import { startKafka, stopKafka } from './local/kafka';
 import { ensurePostgres } from './local/postgres';
 import { DEFAULT_PORTS, SERVICES, ServiceProcess, spawnService, stopService, waitUntilReady } from './local/services';
 import { setUpInfrastructure } from './local/setup';
+import { toolConfig } from './local/tool-settings';
 
 const root = resolve(__dirname, '..', '..');
 const say = (line: string) => console.log(`\x1b[35m[ordo]\x1b[0m ${line}`);
@@ -17,9 +18,10 @@ async function main(): Promise<void> {
   mkdirSync(logDir, { recursive: true });
   writeFileSync(join(runDir, 'dev-up.pid'), String(process.pid));
 
-  const kafkaPort = Number(process.env.KAFKA_PORT ?? 9092);
+  const config = toolConfig();
+  const kafkaPort = config.KAFKA_PORT;
   const postgres = await ensurePostgres(root, say);
-  const brokers = process.env.KAFKA_BROKERS ?? startKafka(root, { port: kafkaPort });
+  const brokers = config.KAFKA_BROKERS?.join(',') ?? startKafka(root, { port: kafkaPort });
   const env = { ...process.env, DATABASE_URL: postgres.url, KAFKA_BROKERS: brokers };
   await setUpInfrastructure(env, say);
 
@@ -30,7 +32,7 @@ async function main(): Promise<void> {
     stopping = true;
     say('stopping the services');
     await Promise.all(services.map((service) => stopService(service)));
-    if (!process.env.KAFKA_BROKERS) stopKafka(root, { port: kafkaPort });
+    if (!config.KAFKA_BROKERS) stopKafka(root, { port: kafkaPort });
     await postgres.stop();
     rmSync(join(runDir, 'dev-up.pid'), { force: true });
     say('stopped');

@@ -1,9 +1,11 @@
 // The `ordo` command: operations on a local or deployed Ordo (`npm run ordo -- <command>`).
 import { Command, InvalidArgumentError } from 'commander';
 import { databaseConfigFromEnv, urlForDatabase } from '@ordo/database';
-import { defaultBdpmFolder } from './local/repo-root';
+import { join } from 'node:path';
+import { describeBdpmSource, repoRoot, resolveBdpmSource } from './local/repo-root';
 import { setUpInfrastructure } from './local/setup';
 import { runMedicinesImport } from './medicines/import-command';
+import { runMedicinesSubset } from './medicines/subset-command';
 import { formatDeadLetters, formatReplay } from './ops/dlq';
 import { formatLag, readLag } from './ops/lag';
 import { OpsClient } from './ops/ops-client';
@@ -39,14 +41,28 @@ export function buildProgram(): Command {
       await setUpInfrastructure(process.env, print);
     });
 
-  program
-    .command('medicines')
-    .description('BDPM reference data (ANSM)')
+  const medicines = program.command('medicines').description('BDPM reference data (ANSM)');
+  medicines
     .command('import [folder]')
-    .description("load the four BDPM files (CIS_bdpm, CIS_CIP_bdpm, CIS_CPD_bdpm, CIS_COMPO_bdpm) into prescribing's database in one transaction; re-run to refresh (DATABASE_URL, DATABASE_NAME; folder defaults to BDPM_DIR or ../shared/data/bdpm)")
+    .description("load the four BDPM files (CIS_bdpm, CIS_CIP_bdpm, CIS_CPD_bdpm, CIS_COMPO_bdpm) into prescribing's database in one transaction; re-run to refresh (DATABASE_URL, DATABASE_NAME; folder defaults to BDPM_DIR, else ../shared/data/bdpm when present, else the bundled subset data/bdpm)")
     .action(async (folder?: string) => {
       const config = databaseConfigFromEnv('prescribing');
-      await runMedicinesImport(folder ?? defaultBdpmFolder(), urlForDatabase(config.serverUrl, config.database));
+      if (folder) print(`medicines: importing ${folder}`);
+      else {
+        const source = resolveBdpmSource();
+        print(`medicines: importing ${describeBdpmSource(source)}`);
+        folder = source.folder;
+      }
+      await runMedicinesImport(folder, urlForDatabase(config.serverUrl, config.database));
+    });
+  medicines
+    .command('subset')
+    .description('cut the BDPM subset bundled in data/bdpm from a full copy, lines kept byte for byte, with its SOURCE.md and subset-manifest.json (the choice: tools/medicines/subset-selection.ts)')
+    .requiredOption('--from <folder>', "a full copy of ANSM's four files")
+    .option('--to <folder>', 'where to write the subset (default: data/bdpm in the repository)')
+    .option('--dated <month year>', "the data's date for the credit line, e.g. \"janvier 2026\" (default: read from the copy's SOURCE.md)")
+    .action(async (options: { from: string; to?: string; dated?: string }) => {
+      await runMedicinesSubset({ from: options.from, to: options.to ?? join(repoRoot(), 'data', 'bdpm'), dated: options.dated }, print);
     });
 
   const events = program.command('events').description('the event stream');

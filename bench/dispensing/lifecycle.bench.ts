@@ -1094,7 +1094,7 @@ function writeResults(): string {
     '',
     'Written by `bench/dispensing/lifecycle.bench.ts`; each run adds a section above the findings. Target (issue 4): 500 whole',
     'lifecycles (issue, scan, claim, dispense) per second on this 2-core machine, with p99 at each step. Compare ratios to the',
-    'baselines of the same run, not absolutes: the machine is shared and drifts ±20 % (DESIGN §10).',
+    'baselines of the same run, not absolutes: the machine is shared and drifts ±20 % (docs/operations.md#reading-the-results).',
     '',
   ].join('\n');
   addResultsSection(file, intro, section);

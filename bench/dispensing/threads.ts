@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 function threadTicks(pid: number): Map<string, number> {
   const byName = new Map<string, number>();
-  let tasks: string[] = [];
+  let tasks: string[];
   try {
     tasks = readdirSync(`/proc/${pid}/task`);
   } catch {

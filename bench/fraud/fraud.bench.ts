@@ -18,7 +18,7 @@ import { FraudCheckRequested, Topics } from '@ordo/contracts';
 import { PeriodicCommits, createKafka } from '@ordo/messaging';
 import { withLuhnCheckDigit } from '@ordo/identifiers';
 import { Kafka, Producer } from 'kafkajs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -279,7 +279,7 @@ async function main(): Promise<void> {
     const total = await produce();
     const started = Date.now();
     let lastLog = started;
-    let consumed = 0;
+    let consumed: number;
     for (;;) {
       consumed = (await inboxCount(db)) - before;
       if (consumed >= total || Date.now() - started > 600_000) break;
@@ -383,7 +383,7 @@ async function main(): Promise<void> {
     `# Fraud benchmark (${new Date().toISOString()})`,
     '',
     `Fraud service alone (one process) on a fresh single-node Kafka (3 partitions per topic) and PostgreSQL, ${PRESCRIPTIONS} prescriptions of ${PATIENTS} patients seeded. ` +
-      `Machine: ${require('node:os').cpus().length} cores, shared with whatever else runs on it (load averages below).`,
+      `Machine: ${cpus().length} cores, shared with whatever else runs on it (load averages below).`,
     '',
     `Command: \`ORDO_BUILD_DIR=.build-fraud node scripts/build.mjs && ORDO_BUILD_DIR=.build-fraud node .build-fraud/bench/fraud/fraud.bench.js ${args.join(' ')}\``,
     '',

@@ -292,7 +292,7 @@ async function profiledHere<T>(file: string, run: string, work: () => Promise<T>
   const session = new Session();
   session.connect();
   const post = (method: string, params?: object) =>
-    new Promise<any>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result)))); // eslint-disable-line @typescript-eslint/no-explicit-any
+    new Promise<any>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));  
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 500 });
   await post('Profiler.start');
@@ -1075,7 +1075,7 @@ function writeResults(): string {
     'Written by `bench/prescribing/prescribing.bench.ts`; each run appends a section. Targets (issue 3): ',
     `≥ ${fmt(TARGETS.issuesPerSecond)} issues/s with p99 ≤ ${TARGETS.issueP99Ms} ms at ${CONFIG.connections} connections, ≥ ${TARGETS.pdfsPerSecond} PDFs/s, on a 2-core machine`,
     'where Kafka, PostgreSQL, the service and the load generator share the cores. Compare ratios, not absolutes: the',
-    'machine is shared and drifts ±20 % (DESIGN §10).',
+    'machine is shared and drifts ±20 % (docs/operations.md#reading-the-results).',
     '',
   ].join('\n');
   addResultsSection(file, intro, section);

@@ -26,8 +26,8 @@ function sh(command: string, args: string[], cwd?: string): string {
 export async function describeMachine(root: string, postgresUrl: string, loadAtStart: [number, number, number]): Promise<Machine> {
   const client = new Client({ connectionString: postgresUrl });
   await client.connect();
-  let postgres = '?';
-  let postgresSettings = '';
+  let postgres: string;
+  let postgresSettings: string;
   try {
     postgres = (await client.query('SHOW server_version')).rows[0].server_version;
     const { rows } = await client.query(

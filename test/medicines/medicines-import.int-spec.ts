@@ -2,6 +2,7 @@ import {
   BdpmImportResult,
   MEDICINE_TABLES,
   MedicineCatalogue,
+  MedicineTable,
   checkPrescriptionLines,
   createMedicineTables,
   dropMedicineTables,
@@ -11,23 +12,49 @@ import {
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { describeBdpmSource, resolveBdpmSource } from '../../tools/local/repo-root';
 import { runMedicinesImport } from '../../tools/medicines/import-command';
+import { readSubsetManifest } from '../../tools/medicines/subset-manifest';
 
-/** The January 2026 BDPM copy shared beside the repository. */
-const BDPM_FOLDER = resolve(__dirname, '..', '..', '..', 'shared', 'data', 'bdpm');
+interface ExpectedImport {
+  counts: Record<MedicineTable, number>;
+  /** CIS that CIS_CIP names and CIS_bdpm does not. */
+  orphanCis: string[];
+}
 
-// Row counts of SOURCE.md.
-const SOURCE_COUNTS = {
-  medicine: 15_799,
-  medicine_presentation: 20_875,
-  medicine_condition: 27_856,
-  medicine_composition: 32_449,
+/** The full January 2026 copy: the row counts of its SOURCE.md. */
+const FULL_COPY: ExpectedImport = {
+  counts: { medicine: 15_799, medicine_presentation: 20_875, medicine_condition: 27_856, medicine_composition: 32_449 },
+  // CIS_CIP_bdpm.txt is two days newer than CIS_bdpm.txt in this copy.
+  orphanCis: ['60327063', '63278664', '64548397', '64917175', '64995124', '69912584'],
 };
-// CIS_CIP_bdpm.txt is two days newer than CIS_bdpm.txt in this copy.
-const ORPHAN_CIS = ['60327063', '63278664', '64548397', '64917175', '64995124', '69912584'];
+
+/**
+ * The same folder `make test` imports: BDPM_DIR, else the full copy beside the repository, else
+ * the bundled subset. A subset says what it holds in its manifest; anything else is the full copy.
+ */
+const SOURCE = resolveBdpmSource(process.env);
+const BDPM_FOLDER = SOURCE.folder;
+const EXPECTED: ExpectedImport = (() => {
+  const subset = readSubsetManifest(BDPM_FOLDER);
+  if (!subset) return FULL_COPY;
+  const why = SOURCE.origin === 'bundled' ? 'is absent (no ../shared/data/bdpm, no BDPM_DIR)' : 'is not the one in use';
+  process.stdout.write(`The full BDPM set ${why}: importing ${describeBdpmSource(SOURCE)}; asserting its own counts from subset-manifest.json\n`);
+  return {
+    counts: {
+      medicine: subset.files['CIS_bdpm.txt'].rows,
+      medicine_presentation: subset.files['CIS_CIP_bdpm.txt'].rows,
+      medicine_condition: subset.files['CIS_CPD_bdpm.txt'].rows,
+      medicine_composition: subset.files['CIS_COMPO_bdpm.txt'].rows,
+    },
+    orphanCis: subset.orphanCis,
+  };
+})();
+const SOURCE_COUNTS = EXPECTED.counts;
+const ORPHAN_CIS = EXPECTED.orphanCis;
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -76,7 +103,7 @@ describe('BDPM import into PostgreSQL', () => {
     await admin.end();
   });
 
-  it('loads every row of the four files, as SOURCE.md counts them, in a few seconds', async () => {
+  it('loads every row of the four files, as SOURCE.md (or the subset\'s manifest) counts them, in a few seconds', async () => {
     expect(first.counts).toEqual(SOURCE_COUNTS);
     expect(await tableCounts()).toEqual(SOURCE_COUNTS);
     expect(first.issues).toEqual([]);
@@ -92,11 +119,12 @@ describe('BDPM import into PostgreSQL', () => {
     });
     expect(again.counts).toEqual(SOURCE_COUNTS);
     expect(await tableCounts()).toEqual(SOURCE_COUNTS);
+    const { medicine, medicine_presentation, medicine_condition, medicine_composition } = SOURCE_COUNTS;
     expect(progress).toEqual({
-      'CIS_bdpm.txt': [15_799, 15_799],
-      'CIS_CIP_bdpm.txt': [20_875, 20_875],
-      'CIS_CPD_bdpm.txt': [27_856, 27_856],
-      'CIS_COMPO_bdpm.txt': [32_449, 32_449],
+      'CIS_bdpm.txt': [medicine, medicine],
+      'CIS_CIP_bdpm.txt': [medicine_presentation, medicine_presentation],
+      'CIS_CPD_bdpm.txt': [medicine_condition, medicine_condition],
+      'CIS_COMPO_bdpm.txt': [medicine_composition, medicine_composition],
     });
   });
 
@@ -172,7 +200,7 @@ describe('BDPM import into PostgreSQL', () => {
     try {
       await runMedicinesImport(BDPM_FOLDER, databaseUrl(database));
       const printed = log.mock.calls.map(([text]) => String(text)).join('');
-      expect(printed).toMatch(/medicine_presentation\s+20,875/);
+      expect(printed).toMatch(new RegExp(`medicine_presentation\\s+${SOURCE_COUNTS.medicine_presentation.toLocaleString('en')}\\n`));
       expect(printed).toContain('no unreadable rows');
       await expect(runMedicinesImport(join(BDPM_FOLDER, 'missing'), databaseUrl(database))).rejects.toThrow(/cannot read CIS_bdpm\.txt/);
       expect(process.exitCode).toBe(1);

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
+import { toolConfig } from '../../tools/local/tool-settings';
 
-export const TEST_KAFKA_PORT = Number(process.env.TEST_KAFKA_PORT ?? 19092);
-export const TEST_DATABASE_PREFIX = process.env.TEST_DATABASE_PREFIX ?? 'ordo_test';
+export const TEST_KAFKA_PORT = toolConfig().TEST_KAFKA_PORT;
+export const TEST_DATABASE_PREFIX = toolConfig().TEST_DATABASE_PREFIX;
 
 export function testKafkaDataDir(root: string): string {
   return join(root, '.local', `kafka-test-${TEST_KAFKA_PORT}`);

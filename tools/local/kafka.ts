@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { toolConfig } from './tool-settings';
 
 export interface KafkaNode {
   port: number;
@@ -7,6 +8,7 @@ export interface KafkaNode {
 }
 
 function run(root: string, action: 'start' | 'stop', node: KafkaNode): void {
+  toolConfig(); // kafka.sh reads KAFKA_HEAP, KAFKA_LIBS_DIR…: refused here, with their names, before it starts
   const result = spawnSync('bash', [join(root, 'deploy', 'local', 'kafka.sh'), action], {
     cwd: root,
     stdio: 'inherit',

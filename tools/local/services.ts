@@ -1,9 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { toolConfig } from './tool-settings';
 
 /** Where the built services are: `dist/`, or ORDO_BUILD_DIR for a run that builds on its own. */
 export function buildDir(): string {
-  return process.env.ORDO_BUILD_DIR ?? 'dist';
+  return toolConfig().ORDO_BUILD_DIR;
 }
 
 export const SERVICES = ['prescribing', 'dispensing', 'fraud', 'ops'] as const;
@@ -28,7 +29,7 @@ export function spawnService(
   onLine?: (line: string) => void,
 ): ServiceProcess {
   // ORDO_NODE_ARGS: extra flags for the services' node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a run).
-  const nodeArgs = (env.ORDO_NODE_ARGS ?? process.env.ORDO_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = (env.ORDO_NODE_ARGS ?? toolConfig().ORDO_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, join(root, buildDir(), 'apps', name, 'src', 'main.js')], {
     cwd: root,
     env: { ...process.env, ...env, HTTP_PORT: String(port) },

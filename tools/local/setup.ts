@@ -1,8 +1,9 @@
 import { databaseConfigFromEnv, migrateDatabase, urlForDatabase } from '@ordo/database';
 import { importBdpm } from '@ordo/medicines';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
-import { defaultBdpmFolder } from './repo-root';
+import { describeBdpmSource, resolveBdpmSource } from './repo-root';
 import { createKafka, ensureTopics, messagingConfigFromEnv } from '@ordo/messaging';
 import { SCHEMAS } from './schemas';
 
@@ -27,21 +28,28 @@ export async function setUpInfrastructure(
 }
 
 /**
- * Prescribing checks every line against the BDPM, so a new database gets it at once from BDPM_DIR
- * (default ../shared/data/bdpm beside the repository). Refresh it with `ordo medicines import`.
+ * Prescribing checks every line against the BDPM, so a new database gets it at once, from the set
+ * `resolveBdpmSource` picks (BDPM_DIR, the full shared copy, or the bundled subset); the log says
+ * which, since the subset refuses most real packs. Refresh it with `ordo medicines import`.
  */
 async function importMedicinesIfEmpty(env: NodeJS.ProcessEnv, log: (line: string) => void, databasePrefix: string) {
   const config = databaseConfigFromEnv('prescribing', { ...env, DATABASE_NAME: `${databasePrefix}_prescribing` });
   const client = new Client({ connectionString: urlForDatabase(config.serverUrl, config.database) });
   await client.connect();
   try {
-    const { rows } = await client.query('SELECT EXISTS (SELECT 1 FROM medicine) AS present');
-    if (rows[0].present) return log(`medicines: already imported in ${config.database}`);
-    const folder = defaultBdpmFolder(env);
-    if (!existsSync(folder)) {
-      return log(`medicines: no BDPM files at ${folder}; prescriptions will be refused until \`ordo medicines import <folder>\``);
+    const source = resolveBdpmSource(env);
+    const { rows } = await client.query('SELECT count(*)::int AS medicines FROM medicine');
+    if (rows[0].medicines > 0) {
+      return log(
+        `medicines: ${rows[0].medicines.toLocaleString('en')} already imported in ${config.database}; ` +
+          `\`ordo medicines import\` would reload them from ${describeBdpmSource(source)}`,
+      );
     }
-    const result = await importBdpm(client, folder);
+    if (!existsSync(join(source.folder, 'CIS_bdpm.txt'))) {
+      return log(`medicines: no BDPM files in ${describeBdpmSource(source)}; prescriptions will be refused until \`ordo medicines import <folder>\``);
+    }
+    log(`medicines: importing ${describeBdpmSource(source)}`);
+    const result = await importBdpm(client, source.folder);
     log(`medicines: imported ${result.counts.medicine} medicines, ${result.counts.medicine_presentation} packs in ${result.durationMs} ms`);
   } finally {
     await client.end();

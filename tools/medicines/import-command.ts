@@ -25,7 +25,7 @@ export async function runMedicinesImport(folder: string, databaseUrl: string): P
   } catch (error) {
     progress.stop();
     process.exitCode = 1;
-    throw new Error(`medicines import from ${folder} failed: ${(error as Error).message}`);
+    throw new Error(`medicines import from ${folder} failed: ${(error as Error).message}`, { cause: error });
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -96,21 +96,4 @@ function report(result: BdpmImportResult): void {
 
 function formatIssue(issue: ParseIssue): string {
   return `${issue.file}:${issue.line}: ${issue.message}`;
-}
-
-// Runnable on its own until `ordo medicines import` is wired:
-//   DATABASE_URL=postgres://… DATABASE_NAME=ordo_prescribing node dist/tools/medicines/import-command.js <folder>
-// As for the services, DATABASE_URL names the server and DATABASE_NAME the database.
-if (require.main === module) {
-  const [folder] = process.argv.slice(2);
-  if (!folder) {
-    process.stderr.write('usage: import-command <folder with the BDPM CIS_*.txt files>\n');
-    process.exit(2);
-  }
-  const url = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-  url.pathname = `/${process.env.DATABASE_NAME ?? 'ordo_prescribing'}`;
-  runMedicinesImport(folder, url.toString()).catch((error: Error) => {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  });
 }

@@ -1,5 +1,7 @@
 import { devTokenSigner, mintToken } from '@ordo/auth';
 import type { DeadLetterView, ReplayView } from '../../apps/ops/src/dead-letters/dead-letters';
+import { loadConfig } from '@ordo/config';
+import { toolSettings } from '../local/tool-settings';
 
 export class OpsRequestFailed extends Error {}
 
@@ -15,8 +17,9 @@ export class OpsClient {
   ) {}
 
   static async fromEnv(env: NodeJS.ProcessEnv): Promise<OpsClient> {
-    const baseUrl = (env.OPS_URL ?? 'http://127.0.0.1:3004').replace(/\/$/, '');
-    const token = env.ORDO_TOKEN?.trim() || (await mintToken({ role: 'ops', subject: `cli:${env.USER ?? 'operator'}` }, devTokenSigner({}, env)));
+    const config = loadConfig(toolSettings, env);
+    const baseUrl = config.OPS_URL.replace(/\/$/, '');
+    const token = config.ORDO_TOKEN?.trim() || (await mintToken({ role: 'ops', subject: `cli:${env.USER ?? 'operator'}` }, devTokenSigner({}, env)));
     return new OpsClient(baseUrl, token);
   }
 

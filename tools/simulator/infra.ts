@@ -8,9 +8,10 @@ import { dropDatabases, startFreshKafka, startPostgres, startService } from '../
 import { ServiceName } from '../local/services';
 import { setUpInfrastructure } from '../local/setup';
 import { onStop, stopAllOnSignals as stopAllOnSignalsOf } from '../local/shutdown';
+import { toolConfig } from '../local/tool-settings';
 
-export const SIM_KAFKA_PORT = Number(process.env.SIM_KAFKA_PORT ?? 59392);
-export const SIM_DATABASE_PREFIX = process.env.SIM_DATABASE_PREFIX ?? 'ordo_sim';
+export const SIM_KAFKA_PORT = toolConfig().SIM_KAFKA_PORT;
+export const SIM_DATABASE_PREFIX = toolConfig().SIM_DATABASE_PREFIX;
 export const SIM_PORTS: Record<ServiceName, number> = { prescribing: 18101, dispensing: 18102, fraud: 18103, ops: 18104 };
 
 type Log = (line: string) => void;

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@ordo/auth';
+import { SERVICE_CONFIG } from '@ordo/config';
 import { patientKeysFromEnv } from '@ordo/contracts';
 import { DatabaseModule } from '@ordo/database';
 import { MessagingModule } from '@ordo/messaging';
@@ -11,6 +12,7 @@ import { DispenseClaim } from './claims/dispense-claim.usecase';
 import { ExpireClaims } from './claims/expire-claims.usecase';
 import { Refusals } from './claims/refusals';
 import { ReleaseClaim } from './claims/release-claim.usecase';
+import type { DispensingConfig } from './dispensing.settings';
 import { DispensationsController } from './dispensations/dispensations.controller';
 import { FraudCheckClient } from './fraud-check/fraud-check.client';
 import { IdempotentRequests } from './idempotency/idempotent-requests';
@@ -41,7 +43,7 @@ import { dispensingSchema } from './schema';
     DispenseClaim,
     ReleaseClaim,
     ExpireClaims,
-    { provide: PATIENT_KEYS, useFactory: () => patientKeysFromEnv() },
+    { provide: PATIENT_KEYS, inject: [SERVICE_CONFIG], useFactory: (config: DispensingConfig) => patientKeysFromEnv(config) },
   ],
 })
 export class DispensingModule {}

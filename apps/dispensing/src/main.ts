@@ -1,13 +1,11 @@
 import { Topics } from '@ordo/contracts';
-import { runService } from '@ordo/platform';
+import { startService } from '@ordo/platform';
+import { dispensingSettings } from './dispensing.settings';
 import { DispensingModule } from './dispensing.module';
 
-runService({
+startService({
   service: 'dispensing',
   module: DispensingModule,
-  defaultPort: 3002,
+  settings: dispensingSettings,
   consumes: [Topics.prescriptions, Topics.fraud],
-}).catch((error) => {
-  console.error(error);
-  process.exit(1);
 });

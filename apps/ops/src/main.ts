@@ -1,9 +1,7 @@
-import { runService } from '@ordo/platform';
+import { startService } from '@ordo/platform';
+import { opsSettings } from './ops.config';
 import { OpsModule } from './ops.module';
 
 // Ops records every topic through its own EventRecorder rather than the event transport: it must
 // keep what others would dead-letter.
-runService({ service: 'ops', module: OpsModule, defaultPort: 3004, consumes: [] }).catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+startService({ service: 'ops', module: OpsModule, settings: opsSettings, consumes: [] });

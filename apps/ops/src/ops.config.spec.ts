@@ -1,4 +1,6 @@
-import { opsConfigFromEnv, serviceUrlsFromEnv } from './ops.config';
+import { opsConfigFromEnv } from './ops.config';
+
+const serviceUrlsFromEnv = (env: NodeJS.ProcessEnv) => opsConfigFromEnv(env).serviceUrls;
 
 describe('ops configuration', () => {
   it('keeps a week of history by default and reads OPS_HISTORY_DAYS', () => {
@@ -7,10 +9,10 @@ describe('ops configuration', () => {
   });
 
   it('stops with a message naming the variable on a bad value', () => {
-    expect(() => opsConfigFromEnv({ OPS_HISTORY_DAYS: 'forever' })).toThrow('OPS_HISTORY_DAYS must be a positive integer');
+    expect(() => opsConfigFromEnv({ OPS_HISTORY_DAYS: 'forever' })).toThrow('OPS_HISTORY_DAYS="forever" is refused: it takes an integer from 1 to 3650');
     expect(() => opsConfigFromEnv({ OPS_LIVE_WINDOW: '0' })).toThrow('OPS_LIVE_WINDOW');
-    expect(() => serviceUrlsFromEnv({ OPS_SERVICE_URLS: 'fraud' })).toThrow('OPS_SERVICE_URLS: "fraud" is not name=url');
-    expect(() => serviceUrlsFromEnv({ OPS_SERVICE_URLS: 'fraud=ftp://x' })).toThrow('is not http(s)');
+    expect(() => serviceUrlsFromEnv({ OPS_SERVICE_URLS: 'fraud' })).toThrow('OPS_SERVICE_URLS="fraud" is refused: it takes comma-separated `name=url` with http(s) URLs');
+    expect(() => serviceUrlsFromEnv({ OPS_SERVICE_URLS: 'fraud=ftp://x' })).toThrow('OPS_SERVICE_URLS="fraud=ftp://x" is refused');
   });
 
   it('finds the services on the three ports below its own when OPS_SERVICE_URLS is not set', () => {

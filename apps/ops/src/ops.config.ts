@@ -1,4 +1,5 @@
-import { positiveInt } from '@ordo/messaging';
+import { ConfigOf, custom, integer, loadConfig, text } from '@ordo/config';
+import { serviceSettings } from '@ordo/platform';
 
 /** Where ops finds each service it watches, and how much of the stream it keeps. Read once at start-up. */
 export interface OpsConfig {
@@ -12,48 +13,72 @@ export interface OpsConfig {
   lagIntervalMs: number;
   /** Services whose /health/ready the dashboard shows (`OPS_SERVICE_URLS`). */
   serviceUrls: Record<string, string>;
+  /** Where the dashboard's files are, when not beside the code (`OPS_DASHBOARD_DIR`). */
+  dashboardDir?: string;
 }
 
 export const OPS_CONFIG = Symbol('ordo:ops-config');
 
 const WATCHED_SERVICES = ['prescribing', 'dispensing', 'fraud'] as const;
 
-/**
- * `OPS_SERVICE_URLS` is `name=url,name=url`. Without it, the services are taken to sit on the ports
- * just below ops's own, in the order prescribing, dispensing, fraud: 3001–3003 beside ops on 3004,
- * which is also how `make up` and the tests lay them out.
- */
-export function serviceUrlsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  const raw = env.OPS_SERVICE_URLS;
-  if (raw === undefined || raw.trim() === '') {
-    const opsPort = positiveInt(env, 'HTTP_PORT', 3004);
-    const host = env.OPS_SERVICE_HOST ?? '127.0.0.1';
-    return Object.fromEntries(
-      WATCHED_SERVICES.map((name, index) => [name, `http://${host}:${opsPort - WATCHED_SERVICES.length + index}`]),
-    );
-  }
+/** `name=url,name=url`, each URL http(s), without its trailing slash. */
+function serviceUrlList(raw: string): Record<string, string> {
   const urls: Record<string, string> = {};
   for (const entry of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
     const match = /^([a-z][a-z0-9-]*)=(.+)$/.exec(entry);
-    if (!match) throw new Error(`OPS_SERVICE_URLS: "${entry}" is not name=url`);
-    let url: URL;
-    try {
-      url = new URL(match[2]);
-    } catch {
-      throw new Error(`OPS_SERVICE_URLS: "${match[2]}" is not a URL`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`OPS_SERVICE_URLS: "${match[2]}" is not http(s)`);
+    if (!match) throw new Error(`"${entry}" is not name=url`);
+    const url = new URL(match[2]);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`"${match[2]}" is not http(s)`);
     urls[match[1]] = url.toString().replace(/\/$/, '');
   }
   return urls;
 }
 
-export function opsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): OpsConfig {
+/** Every setting ops reads, checked together at start-up. */
+export const opsSettings = {
+  ...serviceSettings('ops', 3004),
+  OPS_HISTORY_DAYS: integer({ min: 1, max: 3650, default: 7, desc: 'days of event history ops keeps' }),
+  OPS_HISTORY_PRUNE_MINUTES: integer({ min: 1, default: 60, desc: 'how often ops prunes older history (minutes)' }),
+  OPS_LIVE_WINDOW: integer({ min: 1, max: 100_000, default: 1000, desc: 'events kept in memory for the live view' }),
+  OPS_LAG_INTERVAL_MS: integer({ min: 100, default: 5000, unit: 'ms', desc: 'how often consumer lag is measured' }),
+  OPS_SERVICE_URLS: custom(serviceUrlList, 'comma-separated `name=url` with http(s) URLs', {
+    default: undefined,
+    defaultText: 'the three ports below ops\' own',
+    desc: 'services whose `/health/ready` the dashboard shows',
+  }),
+  OPS_SERVICE_HOST: text({ default: '127.0.0.1', desc: 'the host of those services when `OPS_SERVICE_URLS` is unset' }),
+  OPS_DASHBOARD_DIR: text({
+    default: undefined,
+    defaultText: 'beside the code',
+    accepts: 'a folder path',
+    desc: "the dashboard's files (`index.html`, `dashboard.js`, `dashboard.css`)",
+  }),
+};
+
+export type OpsSettingsValues = ConfigOf<typeof opsSettings>;
+
+/**
+ * Without `OPS_SERVICE_URLS`, the services are taken to sit on the ports just below ops's own, in
+ * the order prescribing, dispensing, fraud: 3001–3003 beside ops on 3004, which is also how
+ * `make up` and the tests lay them out.
+ */
+export function opsConfig(values: OpsSettingsValues): OpsConfig {
+  const serviceUrls =
+    values.OPS_SERVICE_URLS ??
+    Object.fromEntries(
+      WATCHED_SERVICES.map((name, index) => [name, `http://${values.OPS_SERVICE_HOST}:${values.HTTP_PORT - WATCHED_SERVICES.length + index}`]),
+    );
   return {
-    historyDays: positiveInt(env, 'OPS_HISTORY_DAYS', 7),
-    historyPruneMinutes: positiveInt(env, 'OPS_HISTORY_PRUNE_MINUTES', 60),
-    liveWindow: positiveInt(env, 'OPS_LIVE_WINDOW', 1000),
-    lagIntervalMs: positiveInt(env, 'OPS_LAG_INTERVAL_MS', 5000),
-    serviceUrls: serviceUrlsFromEnv(env),
+    historyDays: values.OPS_HISTORY_DAYS,
+    historyPruneMinutes: values.OPS_HISTORY_PRUNE_MINUTES,
+    liveWindow: values.OPS_LIVE_WINDOW,
+    lagIntervalMs: values.OPS_LAG_INTERVAL_MS,
+    serviceUrls,
+    ...(values.OPS_DASHBOARD_DIR !== undefined ? { dashboardDir: values.OPS_DASHBOARD_DIR } : {}),
   };
+}
+
+/** For tests and tools: the same settings, read from `env`. */
+export function opsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): OpsConfig {
+  return opsConfig(loadConfig(opsSettings, env));
 }

@@ -12,7 +12,8 @@ import { ServicesController } from './health/services.controller';
 import { HistoryRetention } from './history/history-retention';
 import { ConsumerLagMonitor } from './lag/consumer-lag.monitor';
 import { LagController } from './lag/lag.controller';
-import { OPS_CONFIG, opsConfigFromEnv } from './ops.config';
+import { SERVICE_CONFIG } from '@ordo/config';
+import { OPS_CONFIG, OpsSettingsValues, opsConfig } from './ops.config';
 import { opsSchema } from './schema';
 import { EventRecorder } from './stream/event-recorder';
 import { EventsController } from './stream/events.controller';
@@ -40,7 +41,7 @@ import { StreamTokenGuard } from './stream/stream-token.guard';
     DashboardController,
   ],
   providers: [
-    { provide: OPS_CONFIG, useFactory: () => opsConfigFromEnv() },
+    { provide: OPS_CONFIG, inject: [SERVICE_CONFIG], useFactory: (values: OpsSettingsValues) => opsConfig(values) },
     LiveStream,
     EventRecorder,
     HistoryRetention,

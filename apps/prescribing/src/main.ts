@@ -1,13 +1,11 @@
 import { Topics } from '@ordo/contracts';
-import { runService } from '@ordo/platform';
+import { startService } from '@ordo/platform';
+import { prescribingSettings } from './prescribing.settings';
 import { PrescribingModule } from './prescribing.module';
 
-runService({
+startService({
   service: 'prescribing',
   module: PrescribingModule,
-  defaultPort: 3001,
+  settings: prescribingSettings,
   consumes: [Topics.dispensing],
-}).catch((error) => {
-  console.error(error);
-  process.exit(1);
 });

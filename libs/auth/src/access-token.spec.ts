@@ -1,3 +1,4 @@
+import { ServiceConfigModule } from '@ordo/config';
 import { Controller, Get } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -77,7 +78,7 @@ describe('AccessTokenVerifier', () => {
       await new Promise((done) => server.close(done));
       unreachable = url;
       const moduleRef = await Test.createTestingModule({
-        imports: [AuthModule.forRoot({ jwksUrl: unreachable, issuer: signer.issuer })],
+        imports: [ServiceConfigModule.forRoot({}), AuthModule.forRoot({ jwksUrl: unreachable, issuer: signer.issuer })],
         controllers: [PrescriptionsTestController],
       }).compile();
       app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });

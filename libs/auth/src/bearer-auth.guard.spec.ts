@@ -1,3 +1,4 @@
+import { ServiceConfigModule } from '@ordo/config';
 import { Controller, Get } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -62,7 +63,7 @@ describe('BearerAuthGuard', () => {
     const devKeyFile = join(dir, 'auth-dev-key.json');
     signer = devTokenSigner({ devKeyFile, issuer: 'ordo-dev', audience: 'ordo' });
     const moduleRef = await Test.createTestingModule({
-      imports: [AuthModule.forRoot({ devKeyFile, issuer: 'ordo-dev', audience: 'ordo' })],
+      imports: [ServiceConfigModule.forRoot({}), AuthModule.forRoot({ devKeyFile, issuer: 'ordo-dev', audience: 'ordo' })],
       controllers: [PrescriptionsTestController, AlertsTestController],
     }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });

@@ -1,3 +1,4 @@
+import { ServiceConfigModule } from '@ordo/config';
 import { generateKeyPairSync } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Test } from '@nestjs/testing';
@@ -72,7 +73,7 @@ describe('auth configuration', () => {
   });
 
   it('stops the app from starting when the configuration is invalid', async () => {
-    const moduleRef = Test.createTestingModule({ imports: [AuthModule.forRoot({ publicKeyPem: 'hello' })] });
+    const moduleRef = Test.createTestingModule({ imports: [ServiceConfigModule.forRoot({}), AuthModule.forRoot({ publicKeyPem: 'hello' })] });
     await expect(moduleRef.compile()).rejects.toThrow(/AUTH_PUBLIC_KEY is not a PEM public key/);
   });
 });

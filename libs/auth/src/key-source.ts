@@ -1,3 +1,4 @@
+import { ConfigOf, oneOf, text, url } from '@ordo/config';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { isAbsolute, resolve } from 'node:path';
 import { AuthConfigurationInvalid } from './auth-configuration-invalid';
@@ -15,6 +16,29 @@ export interface AuthOptions {
   /** `AUTH_DEV_KEY_FILE`: the development key pair, made on first use. */
   devKeyFile?: string;
 }
+
+/**
+ * The settings behind `resolveAuthSettings`: read and checked as text here, their meaning (which key
+ * source, whether it parses) settled there.
+ */
+export const authSettings = {
+  AUTH_JWKS_URL: url({ protocols: ['https:', 'http:'], default: undefined, desc: "the identity provider's key set (https; http only for localhost)" }),
+  AUTH_PUBLIC_KEY: text({ default: undefined, accepts: 'a PEM public key (Ed25519 or P-256), `\\n` for line breaks', desc: 'or one public key that signs tokens' }),
+  AUTH_DEV_KEY_FILE: text({
+    default: undefined,
+    defaultText: '`.local/auth-dev-key.json`',
+    accepts: 'a file path',
+    desc: 'development key pair, made on first use; used when neither of the above is set (outside production)',
+  }),
+  AUTH_ISSUER: text({ default: 'ordo-dev', desc: 'the `iss` every token must carry' }),
+  AUTH_AUDIENCE: text({ default: 'ordo', desc: 'the `aud` every token must carry' }),
+  NODE_ENV: oneOf(['development', 'test', 'production'], {
+    default: 'development',
+    desc: '`production` requires real keys (tokens, QR, patient block) instead of development ones',
+  }),
+};
+
+export type AuthValues = ConfigOf<typeof authSettings>;
 
 export type SigningAlgorithm = 'EdDSA' | 'ES256';
 
@@ -38,7 +62,7 @@ export const DEFAULT_DEV_KEY_FILE = '.local/auth-dev-key.json';
  * Settles the configuration once, at start-up: a value that cannot work stops the service with
  * a message naming the variable, rather than turning every request into a 401.
  */
-export function resolveAuthSettings(options: AuthOptions = {}, env: NodeJS.ProcessEnv = process.env): AuthSettings {
+export function resolveAuthSettings(options: AuthOptions = {}, env: Partial<Record<keyof AuthValues, string>> = process.env): AuthSettings {
   const issuer = options.issuer ?? nonEmpty(env, 'AUTH_ISSUER') ?? DEFAULT_ISSUER;
   const audience = options.audience ?? nonEmpty(env, 'AUTH_AUDIENCE') ?? DEFAULT_AUDIENCE;
   if (issuer.trim() === '') throw new AuthConfigurationInvalid('AUTH_ISSUER must not be empty');
@@ -46,7 +70,7 @@ export function resolveAuthSettings(options: AuthOptions = {}, env: NodeJS.Proce
   return { issuer, audience, keySource: keySourceFrom(options, env) };
 }
 
-function keySourceFrom(options: AuthOptions, env: NodeJS.ProcessEnv): VerificationKeySource {
+function keySourceFrom(options: AuthOptions, env: Partial<Record<keyof AuthValues, string>>): VerificationKeySource {
   // Options that name a key replace the environment's keys as a whole, so a test can pin its own
   // key without a stray AUTH_JWKS_URL in the shell being mixed in.
   const fromOptions = options.jwksUrl !== undefined || options.publicKeyPem !== undefined || options.devKeyFile !== undefined;
@@ -110,7 +134,7 @@ function publicKeyFrom(value: string): { key: KeyObject; algorithm: SigningAlgor
 }
 
 /** Unset and empty mean the same: `AUTH_ISSUER=` in an env file is not an empty issuer. */
-function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {
+function nonEmpty(env: Partial<Record<string, string>>, name: string): string | undefined {
   const value = env[name];
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }

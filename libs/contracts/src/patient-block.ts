@@ -1,3 +1,4 @@
+import { ConfigOf, text } from '@ordo/config';
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { EncryptedBlock } from './events/common';
 
@@ -26,7 +27,25 @@ const DEV_SECRET = 'ordo-development-only';
  * Reads PATIENT_BLOCK_KEYS (JSON object kid → base64 32-byte key), PATIENT_BLOCK_ACTIVE_KID and
  * PATIENT_PSEUDONYM_KEY (base64). Outside production, missing keys fall back to fixed development keys.
  */
-export function patientKeysFromEnv(env: NodeJS.ProcessEnv = process.env): PatientKeys {
+export const patientKeySettings = {
+  PATIENT_BLOCK_KEYS: text({
+    default: undefined,
+    defaultText: 'development key',
+    accepts: 'a JSON object `{kid: base64 32-byte key}`',
+    desc: 'keys of the encrypted patient block; required when `NODE_ENV=production`',
+  }),
+  PATIENT_BLOCK_ACTIVE_KID: text({ default: undefined, defaultText: 'first key', desc: 'the key that encrypts new blocks' }),
+  PATIENT_PSEUDONYM_KEY: text({
+    default: undefined,
+    defaultText: 'development key',
+    accepts: 'a base64 key of at least 32 bytes',
+    desc: 'HMAC key for patient pseudonyms; required in production',
+  }),
+};
+
+export type PatientKeyValues = ConfigOf<typeof patientKeySettings> & { NODE_ENV?: string };
+
+export function patientKeysFromEnv(env: Partial<Record<keyof PatientKeyValues, string>> = process.env): PatientKeys {
   const production = env.NODE_ENV === 'production';
   const blockKeys = new Map<string, Buffer>();
   if (env.PATIENT_BLOCK_KEYS) {

@@ -1,3 +1,4 @@
+import { ConfigOf, integer, loadConfig, text, url } from '@ordo/config';
 import { DataSourceOptions } from 'typeorm';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
@@ -11,20 +12,33 @@ export interface DatabaseConfig {
  * DATABASE_URL names the PostgreSQL server (any database part is replaced); each service keeps its
  * own database, DATABASE_NAME, by default `ordo_<service>`.
  */
+export function databaseSettings(service: string) {
+  return {
+    DATABASE_URL: url({
+      protocols: ['postgres:', 'postgresql:'],
+      default: 'postgres://postgres@127.0.0.1:5432/postgres',
+      desc: 'the PostgreSQL server (the database part is replaced)',
+    }),
+    DATABASE_NAME: text({
+      default: `ordo_${service}`,
+      defaultText: '`ordo_<service>`',
+      pattern: /^[a-z_][a-z0-9_]{0,62}$/,
+      accepts: 'a plain lower-case PostgreSQL identifier',
+      desc: "the service's own database",
+    }),
+    DATABASE_POOL_SIZE: integer({ min: 1, max: 1000, default: 20, desc: 'connections per service' }),
+  };
+}
+
+export type DatabaseValues = ConfigOf<ReturnType<typeof databaseSettings>>;
+
+export function databaseConfig(values: DatabaseValues): DatabaseConfig {
+  return { serverUrl: values.DATABASE_URL, database: values.DATABASE_NAME, poolSize: values.DATABASE_POOL_SIZE };
+}
+
+/** For tools: the same settings, read from `env`. */
 export function databaseConfigFromEnv(service: string, env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
-  const serverUrl = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  try {
-    new URL(serverUrl);
-  } catch {
-    throw new Error(`DATABASE_URL is not a URL: ${serverUrl}`);
-  }
-  const database = env.DATABASE_NAME ?? `ordo_${service}`;
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) {
-    throw new Error(`DATABASE_NAME must be a plain lower-case PostgreSQL identifier, got ${database}`);
-  }
-  const poolSize = Number(env.DATABASE_POOL_SIZE ?? 20);
-  if (!Number.isInteger(poolSize) || poolSize < 1) throw new Error('DATABASE_POOL_SIZE must be a positive integer');
-  return { serverUrl, database, poolSize };
+  return databaseConfig(loadConfig(databaseSettings(service), env));
 }
 
 export function urlForDatabase(serverUrl: string, database: string): string {

@@ -2,7 +2,8 @@ import { DynamicModule, Global, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Readiness } from '@ordo/observability';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { databaseConfigFromEnv, dataSourceOptions } from './database-config';
+import { SERVICE_CONFIG } from '@ordo/config';
+import { databaseConfig, DatabaseValues, dataSourceOptions } from './database-config';
 
 export interface DatabaseModuleOptions {
   service: string;
@@ -23,8 +24,9 @@ export class DatabaseModule implements OnModuleInit {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => ({
-            ...dataSourceOptions(databaseConfigFromEnv(options.service), options.entities, options.migrations),
+          inject: [SERVICE_CONFIG],
+          useFactory: (config: DatabaseValues) => ({
+            ...dataSourceOptions(databaseConfig(config), options.entities, options.migrations),
             // Schemas come from the migrate step (make up / make test); a service never alters them.
             migrationsRun: false,
             retryAttempts: 3,

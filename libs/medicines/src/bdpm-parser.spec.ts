@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { BdpmData, parseCompositions, parseConditions, parseMedicines, parsePresentations, readBdpmFolder } from './bdpm-parser';
-import { FIXTURE_FOLDER, SHARED_BDPM_FOLDER } from './fixtures/paths';
+import { FIXTURE_FOLDER, REAL_BDPM } from './fixtures/paths';
 import { encodeWindows1252 } from './fixtures/windows-1252';
 
 const fixture = (name: string) => readFileSync(join(FIXTURE_FOLDER, name));
@@ -159,11 +159,20 @@ describe('the whole shared BDPM copy', () => {
   let data: BdpmData;
   // 11 MB to read: more than jest's 5 s default on a busy machine.
   beforeAll(async () => {
-    data = await readBdpmFolder(SHARED_BDPM_FOLDER);
+    data = await readBdpmFolder(REAL_BDPM.folder);
   }, 60_000);
 
-  it('has the counts of SOURCE.md and no issue', () => {
+  it('has the counts of SOURCE.md (or of the bundled subset\'s manifest) and no issue', () => {
     expect(data.issues).toEqual([]);
+    const subset = REAL_BDPM.subset;
+    if (subset) {
+      process.stdout.write('the full BDPM copy is absent: counting the bundled subset against its manifest\n');
+      expect(data.medicines).toHaveLength(subset.files['CIS_bdpm.txt'].rows);
+      expect(data.presentations).toHaveLength(subset.files['CIS_CIP_bdpm.txt'].rows);
+      expect(data.conditions).toHaveLength(subset.files['CIS_CPD_bdpm.txt'].rows);
+      expect(data.compositions).toHaveLength(subset.files['CIS_COMPO_bdpm.txt'].rows);
+      return;
+    }
     expect(data.medicines).toHaveLength(15_799);
     expect(data.presentations).toHaveLength(20_875);
     expect(data.conditions).toHaveLength(27_856);
@@ -176,7 +185,7 @@ describe('the whole shared BDPM copy', () => {
   });
 
   it('reads the same once encoded in Windows-1252 as ANSM publishes it', () => {
-    const reencoded = (name: string) => encodeWindows1252(readFileSync(join(SHARED_BDPM_FOLDER, name), 'utf8'));
+    const reencoded = (name: string) => encodeWindows1252(readFileSync(join(REAL_BDPM.folder, name), 'utf8'));
     const medicines = parseMedicines(reencoded('CIS_bdpm.txt'));
     const conditions = parseConditions(reencoded('CIS_CPD_bdpm.txt'));
     const compositions = parseCompositions(reencoded('CIS_COMPO_bdpm.txt'));
@@ -196,6 +205,7 @@ describe('the whole shared BDPM copy', () => {
       ...data.conditions.map((condition) => condition.text),
       ...data.compositions.flatMap((composition) => [composition.substanceName, composition.dosageReference ?? '']),
     ];
+    // eslint-disable-next-line no-control-regex -- control characters are what this looks for
     expect(texts.filter((text) => /[\u0000-\u001f\u007f-\u009f¿]/.test(text))).toEqual([]);
     expect(data.medicines.find((medicine) => medicine.cis === '68437608')?.name).toBe('CARMIN D’INDIGO PROVINGO 40 mg/5 mL, solution injectable');
   });

@@ -3,15 +3,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConditions, parseMedicines } from './bdpm-parser';
 import { classifyConditions, noDispensingConditions } from './dispensing-conditions';
-import { SHARED_BDPM_FOLDER } from './fixtures/paths';
+import { REAL_BDPM } from './fixtures/paths';
 import { LineUnderCheck, MedicineUnderCheck, RuleViolationCode, checkPrescriptionLines, renewable } from './prescription-rules';
 
-// Real medicines, looked up in the shared BDPM copy so that the rules run on ANSM's own conditions.
+// Real medicines, looked up in the BDPM copy (or the bundled subset, which holds them) so that the rules run on ANSM's own conditions.
 const medicines = new Map(
-  parseMedicines(readFileSync(join(SHARED_BDPM_FOLDER, 'CIS_bdpm.txt'))).records.map((medicine) => [medicine.cis, medicine]),
+  parseMedicines(readFileSync(join(REAL_BDPM.folder, 'CIS_bdpm.txt'))).records.map((medicine) => [medicine.cis, medicine]),
 );
 const conditionTexts = new Map<string, string[]>();
-for (const { cis, text } of parseConditions(readFileSync(join(SHARED_BDPM_FOLDER, 'CIS_CPD_bdpm.txt'))).records) {
+for (const { cis, text } of parseConditions(readFileSync(join(REAL_BDPM.folder, 'CIS_CPD_bdpm.txt'))).records) {
   conditionTexts.set(cis, [...(conditionTexts.get(cis) ?? []), text]);
 }
 

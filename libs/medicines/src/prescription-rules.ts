@@ -4,7 +4,7 @@ import { DispensingConditions, requiresSecurePrescription } from './dispensing-c
 
 /** CSP R.5132-30: no narcotic treatment longer than 28 days (shorter where an arrêté says, as CPD shows). */
 export const NARCOTIC_MAX_DAYS = 28;
-/** CSP R.5132-21: lists I and II are prescribed for 12 months at most; DESIGN §5 applies it to every line. */
+/** CSP R.5132-21: lists I and II are prescribed for 12 months at most; docs/french-rules.md#rules-at-issue applies it to every line. */
 export const MAX_TREATMENT_DAYS = 365;
 
 const ACTIVE_AUTHORISATION = 'autorisation active';
@@ -99,7 +99,7 @@ function checkLine(prescription: PrescriptionUnderCheck, line: LineUnderCheck): 
       violation('NARCOTIC_OVER_28_DAYS', `a narcotic may be prescribed for ${limit} days at most, not ${durationDays}`);
     }
     // The 28-day ceiling is for the whole treatment: a renewal would extend it, so a narcotic
-    // prescription is never renewable; continuing needs a new prescription (DESIGN §5).
+    // prescription is never renewable; continuing needs a new prescription (docs/french-rules.md#narcotics).
     if (renewals > 0) violation('NARCOTIC_NO_RENEWAL', `a narcotic prescription cannot be renewed (${renewals} written)`);
   } else if (conditions.maxPrescriptionDays !== null && treatmentDays > conditions.maxPrescriptionDays) {
     // "prescription limitée à …" (hypnotics 4 weeks, anxiolytics 12 weeks, pregabalin 6 months)
@@ -134,7 +134,7 @@ function checkLine(prescription: PrescriptionUnderCheck, line: LineUnderCheck): 
 }
 
 /**
- * Whether a line may be dispensed again after its first dispensing (CSP R.5132-22, DESIGN §5):
+ * Whether a line may be dispensed again after its first dispensing (CSP R.5132-22, docs/french-rules.md#renewals):
  * list I only when the prescriber wrote renewals; list II unless the prescriber forbade it;
  * narcotics never. `renewalsWritten` is null when the prescriber wrote nothing about renewal and 0
  * when they wrote "non renouvelable". Medicines on no list follow list II: no rule forbids it.

@@ -1,8 +1,11 @@
+import { ConfigOf, integer, list, loadConfig, text } from '@ordo/config';
 import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
 
 export interface MessagingConfig {
   brokers: string[];
   clientId: string;
+  /** The service's consumer group; request-reply readers add a suffix of their own. */
+  groupId: string;
   partitions: number;
   replicationFactor: number;
   handlerAttempts: number;
@@ -13,38 +16,53 @@ export interface MessagingConfig {
   batchSize?: number;
 }
 
-/** An integer of at least `min` from the environment, its fallback when unset; refused with the variable's name otherwise. */
-export function intAtLeast(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new Error(`${name} must be ${min === 1 ? 'a positive integer' : `an integer of at least ${min}`}, got "${raw}"`);
-  }
-  return value;
-}
-
-/** A positive integer from the environment, its fallback when unset; refused with the variable's name otherwise. */
-export function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  return intAtLeast(env, name, fallback, 1);
-}
-
 /** KAFKA_BROKERS (comma-separated host:port), KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR, … */
-export function messagingConfigFromEnv(service: string, env: NodeJS.ProcessEnv = process.env): MessagingConfig {
-  const brokers = (env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',').map((b) => b.trim()).filter(Boolean);
-  for (const broker of brokers) {
-    if (!/^[^:\s]+:\d+$/.test(broker)) throw new Error(`KAFKA_BROKERS: "${broker}" is not host:port`);
-  }
+export function messagingSettings(service: string) {
   return {
-    brokers,
-    clientId: env.KAFKA_CLIENT_ID ?? `ordo-${service}`,
-    partitions: positiveInt(env, 'KAFKA_TOPIC_PARTITIONS', 3),
-    replicationFactor: positiveInt(env, 'KAFKA_REPLICATION_FACTOR', 1),
-    handlerAttempts: positiveInt(env, 'KAFKA_HANDLER_ATTEMPTS', 3),
-    outboxPollIntervalMs: positiveInt(env, 'OUTBOX_POLL_INTERVAL_MS', 1000),
-    sessionTimeoutMs: positiveInt(env, 'KAFKA_SESSION_TIMEOUT_MS', 30000),
-    ...(env.KAFKA_BATCH_SIZE ? { batchSize: positiveInt(env, 'KAFKA_BATCH_SIZE', 1) } : {}),
+    KAFKA_BROKERS: list({
+      default: ['127.0.0.1:9092'],
+      accepts: 'comma-separated `host:port`',
+      item: (broker) => {
+        if (!/^[^:\s]+:\d+$/.test(broker)) throw new Error('not host:port');
+      },
+      desc: 'the Kafka brokers to bootstrap from',
+    }),
+    KAFKA_CLIENT_ID: text({ default: `ordo-${service}`, defaultText: '`ordo-<service>`', desc: "the Kafka client id" }),
+    KAFKA_GROUP_ID: text({ default: `ordo-${service}`, defaultText: '`ordo-<service>`', desc: "the service's consumer group" }),
+    KAFKA_TOPIC_PARTITIONS: integer({ min: 1, max: 10_000, default: 3, desc: 'partitions of topics created at start-up (auto-creation is off)' }),
+    KAFKA_REPLICATION_FACTOR: integer({ min: 1, max: 100, default: 1, desc: 'replication of those topics' }),
+    KAFKA_HANDLER_ATTEMPTS: integer({ min: 1, max: 100, default: 3, desc: 'tries of a failing event handler before its message is dead-lettered' }),
+    KAFKA_SESSION_TIMEOUT_MS: integer({ min: 1000, max: 3_600_000, default: 30000, unit: 'ms', desc: "how soon a dead consumer's partitions move to another" }),
+    KAFKA_BATCH_SIZE: integer({
+      min: 1,
+      max: 10_000,
+      default: undefined,
+      defaultText: 'fraud `250`, others `1`',
+      desc: 'events of one partition applied in one consumer transaction (inbox rows included); a batch whose handler fails is replayed one event per transaction',
+    }),
+    OUTBOX_POLL_INTERVAL_MS: integer({ min: 10, max: 3_600_000, default: 1000, unit: 'ms', desc: "the relay's polling, in case a NOTIFY is missed" }),
   };
+}
+
+export type MessagingValues = ConfigOf<ReturnType<typeof messagingSettings>>;
+
+export function messagingConfig(values: MessagingValues): MessagingConfig {
+  return {
+    brokers: [...values.KAFKA_BROKERS],
+    clientId: values.KAFKA_CLIENT_ID,
+    groupId: values.KAFKA_GROUP_ID,
+    partitions: values.KAFKA_TOPIC_PARTITIONS,
+    replicationFactor: values.KAFKA_REPLICATION_FACTOR,
+    handlerAttempts: values.KAFKA_HANDLER_ATTEMPTS,
+    outboxPollIntervalMs: values.OUTBOX_POLL_INTERVAL_MS,
+    sessionTimeoutMs: values.KAFKA_SESSION_TIMEOUT_MS,
+    ...(values.KAFKA_BATCH_SIZE !== undefined ? { batchSize: values.KAFKA_BATCH_SIZE } : {}),
+  };
+}
+
+/** For tools: the same settings, read from `env`. */
+export function messagingConfigFromEnv(service: string, env: NodeJS.ProcessEnv = process.env): MessagingConfig {
+  return messagingConfig(loadConfig(messagingSettings(service), env));
 }
 
 export function createKafka(config: Pick<MessagingConfig, 'brokers' | 'clientId'>, extra: Partial<KafkaConfig> = {}): Kafka {

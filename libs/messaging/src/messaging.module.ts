@@ -2,7 +2,8 @@ import { DynamicModule, Global, Inject, Module, OnModuleInit } from '@nestjs/com
 import { Readiness } from '@ordo/observability';
 import { Kafka } from 'kafkajs';
 import { ConsumerOwnership } from './consumer-ownership';
-import { createKafka, MessagingConfig, messagingConfigFromEnv } from './kafka-config';
+import { SERVICE_CONFIG } from '@ordo/config';
+import { createKafka, MessagingConfig, messagingConfig, MessagingValues } from './kafka-config';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 import { KAFKA, MESSAGING_CONFIG, MESSAGING_SERVICE_NAME } from './tokens';
@@ -21,7 +22,7 @@ export class MessagingModule implements OnModuleInit {
       module: MessagingModule,
       providers: [
         { provide: MESSAGING_SERVICE_NAME, useValue: options.service },
-        { provide: MESSAGING_CONFIG, useFactory: () => messagingConfigFromEnv(options.service) },
+        { provide: MESSAGING_CONFIG, inject: [SERVICE_CONFIG], useFactory: (config: MessagingValues) => messagingConfig(config) },
         { provide: KAFKA, inject: [MESSAGING_CONFIG], useFactory: (config: MessagingConfig) => createKafka(config) },
         Outbox,
         OutboxRelay,

@@ -1,3 +1,4 @@
+import { oneOf } from '@ordo/config';
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
 import { currentTrace } from './correlation';
@@ -6,10 +7,14 @@ import { currentTrace } from './correlation';
  * JSON logs on stdout. Every line carries the correlation id of the work it belongs to; patient
  * fields are redacted wherever they appear so no name or INS reaches a log.
  */
-export function createLogger(service: string): Logger {
+export const logSettings = {
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info', desc: 'the lowest pino level logged' }),
+};
+
+export function createLogger(service: string, level = 'info'): Logger {
   return pino({
     name: service,
-    level: process.env.LOG_LEVEL ?? 'info',
+    level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },

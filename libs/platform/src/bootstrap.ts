@@ -1,20 +1,38 @@
 import 'reflect-metadata';
-import { Type } from '@nestjs/common';
+import { Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConsumerOwnership, KafkaEventServer, createKafka, ensureTopics, messagingConfigFromEnv } from '@ordo/messaging';
-import { PinoNestLogger, collectProcessMetrics, createLogger, metrics } from '@ordo/observability';
+import { authSettings } from '@ordo/auth';
+import { ConfigInvalid, ConfigOf, ServiceConfigModule, integer, loadConfig, text, type Settings } from '@ordo/config';
+import { databaseSettings } from '@ordo/database';
+import { ConsumerOwnership, KafkaEventServer, createKafka, ensureTopics, messagingConfig, messagingSettings } from '@ordo/messaging';
+import { PinoNestLogger, collectProcessMetrics, createLogger, logSettings, metrics } from '@ordo/observability';
 import { DataSource } from 'typeorm';
 import { HttpErrorFilter } from './http-error.filter';
 import { setUpOpenApi } from './openapi';
 import { TraceInterceptor } from './trace.interceptor';
 import { createValidationPipe } from './validation';
 
+/** What every service reads: its database, Kafka, where it listens, its logs and its tokens. */
+export function serviceSettings(service: string, defaultPort: number) {
+  return {
+    ...databaseSettings(service),
+    ...messagingSettings(service),
+    HTTP_PORT: integer({ min: 0, max: 65535, default: defaultPort, defaultText: '`3001`–`3004`', desc: 'where the service listens' }),
+    HTTP_HOST: text({ default: '127.0.0.1', desc: 'the address it listens on (`0.0.0.0` for every interface)' }),
+    ...logSettings,
+    ...authSettings,
+  };
+}
+
+export type ServiceValues = ConfigOf<ReturnType<typeof serviceSettings>>;
+
 export interface ServiceDefinition {
   /** prescribing, dispensing, fraud or ops */
   service: string;
   module: Type<unknown>;
-  defaultPort: number;
+  /** Every setting the service reads: `serviceSettings` and its own, checked together at start-up. */
+  settings: Settings;
   /** Topics the service consumes as a hybrid app (HTTP + Kafka). */
   consumes: string[];
   /** Events applied per consumer transaction unless KAFKA_BATCH_SIZE says otherwise (default 1). */
@@ -28,22 +46,16 @@ export interface ServiceDefinition {
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
-function httpPort(defaultPort: number): number {
-  const raw = process.env.HTTP_PORT;
-  if (raw === undefined || raw === '') return defaultPort;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`HTTP_PORT must be a port number, got "${raw}"`);
-  return port;
-}
-
 /** Builds a service the same way everywhere: Fastify, validation, errors, tracing, metrics, Kafka consumer. */
 export async function createService(
   definition: ServiceDefinition,
-  logger = createLogger(definition.service),
+  config: ServiceValues,
+  logger = createLogger(definition.service, config.LOG_LEVEL),
 ): Promise<NestFastifyApplication> {
   collectProcessMetrics(definition.service);
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
-  const app = await NestFactory.create<NestFastifyApplication>(definition.module, adapter, {
+  const root = { module: ServiceRootModule, imports: [ServiceConfigModule.forRoot(config), definition.module] };
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: new PinoNestLogger(logger),
   });
   app.useGlobalPipes(createValidationPipe());
@@ -66,20 +78,20 @@ export async function createService(
   setUpOpenApi(app, definition.service);
 
   if (definition.consumes.length > 0) {
-    const config = messagingConfigFromEnv(definition.service);
-    const kafka = createKafka(config);
-    await ensureTopics(kafka, config);
+    const messaging = messagingConfig(config);
+    const kafka = createKafka(messaging);
+    await ensureTopics(kafka, messaging);
     app.connectMicroservice(
       {
         strategy: new KafkaEventServer({
           kafka,
           dataSource: app.get(DataSource),
           service: definition.service,
-          groupId: process.env.KAFKA_GROUP_ID ?? `ordo-${definition.service}`,
+          groupId: messaging.groupId,
           topics: definition.consumes,
-          handlerAttempts: config.handlerAttempts,
-          sessionTimeoutMs: config.sessionTimeoutMs,
-          batchSize: config.batchSize ?? definition.batchSize ?? 1,
+          handlerAttempts: messaging.handlerAttempts,
+          sessionTimeoutMs: messaging.sessionTimeoutMs,
+          batchSize: messaging.batchSize ?? definition.batchSize ?? 1,
           ...(definition.tracksOwnership ? { ownership: app.get(ConsumerOwnership) } : {}),
         }),
       },
@@ -89,12 +101,28 @@ export async function createService(
   return app;
 }
 
-/** Starts a service and prints where it listens. */
+/** The module every service app is built from: its configuration, then its own module. */
+@Module({})
+class ServiceRootModule {}
+
+/**
+ * Starts a service and prints where it listens. Every setting is read and checked first, all of
+ * them at once: a value that cannot work stops the start with the setting named and what it takes.
+ */
 export async function runService(definition: ServiceDefinition): Promise<void> {
-  const logger = createLogger(definition.service);
-  const app = await createService(definition, logger);
+  const config = loadConfig(definition.settings) as ServiceValues;
+  const logger = createLogger(definition.service, config.LOG_LEVEL);
+  const app = await createService(definition, config, logger);
   await app.startAllMicroservices();
-  const host = process.env.HTTP_HOST ?? '127.0.0.1';
-  await app.listen(httpPort(definition.defaultPort), host);
+  await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   logger.info({ url: await app.getUrl() }, `${definition.service} listening on ${await app.getUrl()}`);
+}
+
+/** A service's `main`: runs it, and on a failure to start says why and exits with status 1. */
+export function startService(definition: ServiceDefinition): void {
+  runService(definition).catch((error: unknown) => {
+    // A refused setting is the operator's to fix: the list of what is wrong says it all, a stack does not.
+    console.error(error instanceof ConfigInvalid ? `${definition.service} cannot start: ${error.message}` : error);
+    process.exit(1);
+  });
 }

@@ -28,10 +28,3 @@ export class PeriodicSweep {
     await this.running;
   }
 }
-
-/** An interval in milliseconds from the environment, refused with the variable's name when absurd. */
-export function intervalFromEnv(name: string, fallbackMs: number, env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(env[name] ?? fallbackMs);
-  if (!Number.isInteger(value) || value < 100) throw new Error(`${name} must be an integer ≥ 100 (milliseconds)`);
-  return value;
-}

@@ -17,6 +17,7 @@ export {
   QR_SIGNING_KEYS,
   generateSigningKey,
   keyRingFromEnv,
+  qrKeySettings,
 } from './key-ring';
 export type {
   Ed25519PublicJwk,

@@ -1,3 +1,4 @@
+import { text } from '@ordo/config';
 import { KeyObject, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 
 // The keys that sign and verify QR tokens. Keys rotate by key id (kid): the active key signs,
@@ -52,6 +53,17 @@ export interface KeyRingSource {
 
 export const QR_SIGNING_KEYS = 'QR_SIGNING_KEYS';
 export const QR_ACTIVE_KID = 'QR_ACTIVE_KID';
+
+/** The QR key ring's settings, as text; `keyRingFromEnv` settles what they mean. */
+export const qrKeySettings = {
+  [QR_SIGNING_KEYS]: text({
+    default: undefined,
+    defaultText: 'development key',
+    accepts: 'a JSON array of `{kid, publicKeyPem, privateKeyPem?, status}`',
+    desc: 'QR token keys, see `libs/rx-id/README.md`; required in production',
+  }),
+  [QR_ACTIVE_KID]: text({ default: undefined, defaultText: '`dev-1` with the development key', desc: 'the kid that signs new QR tokens (prescribing)' }),
+};
 
 /** A kid travels inside the token between dots, so it is kept short and dot-free. */
 export const KID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
@@ -208,7 +220,7 @@ function parseEd25519(pem: unknown, half: 'public' | 'private', named: string, s
  * Throws `KeyRingConfigError` naming the variable, so the service stops at start-up.
  */
 export function keyRingFromEnv(
-  env: Record<string, string | undefined> = process.env,
+  env: Partial<Record<typeof QR_SIGNING_KEYS | typeof QR_ACTIVE_KID, string>> = process.env,
   options: { requireSigningKey?: boolean } = {},
 ): KeyRing {
   const raw = env[QR_SIGNING_KEYS];

@@ -10,7 +10,7 @@ import {
   parsePrescriptionId,
 } from './prescription-id';
 
-/** DESIGN §3 written with BigInt, independently of the library's incremental remainder. */
+/** docs/prescription-id.md#check-digits written with BigInt, independently of the library's incremental remainder. */
 function referenceCheckDigits(body: string): string {
   const n = [...body].reduce((acc, char) => acc * 32n + BigInt(CROCKFORD_ALPHABET.indexOf(char)), 0n);
   return String(98n - ((n * 100n) % 97n)).padStart(2, '0');
@@ -35,7 +35,7 @@ describe('prescription ID check digits', () => {
     );
   });
 
-  it('rejects the DESIGN page example 7K3M-9QXR-2HVT-WB4P-42, whose check digits are really 03', () => {
+  it('rejects the docs/prescription-id.md#check-digits example 7K3M-9QXR-2HVT-WB4P-42, whose check digits are really 03', () => {
     expect(parsePrescriptionId('7K3M-9QXR-2HVT-WB4P-42')).toEqual({ ok: false, reason: 'check-digits' });
     expect(parsePrescriptionId('7K3M-9QXR-2HVT-WB4P-03')).toEqual({ ok: true, id: '7K3M9QXR2HVTWB4P03' });
   });

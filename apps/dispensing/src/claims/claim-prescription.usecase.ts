@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PatientKeys, PrescriptionClaimed, VerdictSource } from '@ordo/contracts';
+import { SERVICE_CONFIG } from '@ordo/config';
 import { Outbox } from '@ordo/messaging';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { DispensingConfig } from '../dispensing.settings';
 import { PrescriptionUnknown } from '../dispensations/dispensing.errors';
 import { FraudCheckClient } from '../fraud-check/fraud-check.client';
 import { AnswerStoredMeanwhile, IdempotentRequests } from '../idempotency/idempotent-requests';
@@ -38,8 +40,6 @@ export function hashSecret(secret: string): string {
  */
 @Injectable()
 export class ClaimPrescription {
-  private readonly claimTtlMs = Number(process.env.CLAIM_TTL_SECONDS ?? 900) * 1000;
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
@@ -48,6 +48,7 @@ export class ClaimPrescription {
     private readonly refusals: Refusals,
     private readonly idempotency: IdempotentRequests,
     @Inject(PATIENT_KEYS) private readonly patientKeys: PatientKeys,
+    @Inject(SERVICE_CONFIG) private readonly config: DispensingConfig,
   ) {}
 
   async execute(command: ClaimCommand): Promise<ClaimAnswer> {
@@ -87,7 +88,7 @@ export class ClaimPrescription {
     let decision: 'allow' | 'review' = 'allow';
     let reasons: { code: string; reason: string; weight: number }[] = [];
     if (!check.answered) {
-      // DESIGN §7: without a verdict, narcotics fail closed and everything else proceeds; both recorded.
+      // docs/fraud.md#timeout-policy: without a verdict, narcotics fail closed and everything else proceeds; both recorded.
       source = narcotic ? 'timeout-fail-closed' : 'timeout-fail-open';
       if (narcotic) {
         await this.refusals.refuse(found.id, pharmacy, {
@@ -135,7 +136,7 @@ export class ClaimPrescription {
           verdictDecision: decision,
           verdictSource: source,
           createdAt: now,
-          expiresAt: new Date(now.getTime() + this.claimTtlMs),
+          expiresAt: new Date(now.getTime() + this.config.CLAIM_TTL_SECONDS * 1000),
           endedAt: null,
         });
         await manager.insert(Claim, claim);

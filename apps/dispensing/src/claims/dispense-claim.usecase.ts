@@ -39,7 +39,7 @@ export async function lockOwnClaim(
 
 /**
  * Dispenses under a claim: only the claiming pharmacy with its secret, under the dispensing-time
- * rules (DESIGN §5). Records the dispensation, the progress per line and ends the claim.
+ * rules (docs/french-rules.md#rules-at-dispensing). Records the dispensation, the progress per line and ends the claim.
  */
 @Injectable()
 export class DispenseClaim {
@@ -79,7 +79,7 @@ export class DispenseClaim {
           lock: { mode: 'pessimistic_write' },
         }))!;
         if (prescription.status === 'CANCELLED') {
-          // DESIGN §4: the prescriber could not cancel while claimed, but a cancel already in flight wins.
+          // docs/lifecycle.md#cancel-and-claim-races: the prescriber could not cancel while claimed, but a cancel already in flight wins.
           await manager.update(Claim, { id: claim.id }, { status: 'voided', endedAt: now });
           return { prescriptionId: prescription.id, refusal: { reason: 'CANCELLED', message: 'the prescriber cancelled this prescription', status: 409 } as Refusal };
         }

@@ -1,8 +1,10 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Outbox } from '@ordo/messaging';
-import { PeriodicSweep, intervalFromEnv } from '@ordo/platform';
+import { SERVICE_CONFIG } from '@ordo/config';
+import { PeriodicSweep } from '@ordo/platform';
 import { DataSource } from 'typeorm';
+import type { DispensingConfig } from '../dispensing.settings';
 import { Claim } from './claim.entity';
 import { endClaimWithoutDispensing } from './end-claim';
 
@@ -15,10 +17,11 @@ export class ExpireClaims implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
+    @Inject(SERVICE_CONFIG) private readonly config: DispensingConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.sweep.start(intervalFromEnv('CLAIM_SWEEP_INTERVAL_MS', 5000));
+    this.sweep.start(this.config.CLAIM_SWEEP_INTERVAL_MS);
   }
 
   beforeApplicationShutdown(): Promise<void> {

@@ -8,7 +8,7 @@ import { remaining } from '../dispensations/dispensing-rules';
 import { DispensablePrescription } from '../prescriptions/dispensable-prescription.entity';
 import { Pharmacy } from '../scans/code-reader';
 
-/** A prescription dispensed for the first time after this is out of its validity (DESIGN §5). */
+/** A prescription dispensed for the first time after this is out of its validity (docs/french-rules.md#validity). */
 const TREATMENT_MONTHS = 12;
 
 export interface Refusal {

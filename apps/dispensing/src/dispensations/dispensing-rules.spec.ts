@@ -29,7 +29,7 @@ const narcotic = (overrides: Partial<PrescribedLine> = {}) =>
   });
 const state = (lines: PrescribedLine[], progress = {}): DispensablePrescriptionState => ({ issuedAt, lines, progress });
 
-describe('dispensing rules (DESIGN §5)', () => {
+describe('dispensing rules (docs/french-rules.md#rules-at-dispensing)', () => {
   it('gives everything a line allows at once when nothing limits it, and completes the prescription', () => {
     const decision = decideDispensing(state([line()]), undefined, days(1));
     expect(decision).toMatchObject({ ok: true, complete: true, lines: [{ lineNo: 1, quantity: 12 }] });

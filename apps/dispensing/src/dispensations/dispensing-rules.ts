@@ -139,7 +139,7 @@ export function portionSize(line: PrescribedLine): number {
 }
 
 /**
- * Decides one dispensing: per line, what may be given now under DESIGN §5, or the first rule the
+ * Decides one dispensing: per line, what may be given now under docs/french-rules.md#rules-at-dispensing, or the first rule the
  * request breaks. No requested lines means "as much as may be given now on every line".
  */
 export function decideDispensing(state: DispensablePrescriptionState, requested: RequestedLine[] | undefined, now: Date): DispensingDecision {

@@ -1,9 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { FraudCheckRequested, FraudVerdict, Topics, createCloudEvent, decodeEventData, parseCloudEvent } from '@ordo/contracts';
+import { SERVICE_CONFIG } from '@ordo/config';
 import { KAFKA, MESSAGING_CONFIG, MessagingConfig, PeriodicCommits } from '@ordo/messaging';
 import { currentTrace } from '@ordo/observability';
 import { Consumer, Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
+import type { DispensingConfig } from '../dispensing.settings';
 
 export type FraudCheckOutcome = { answered: true; verdict: FraudVerdict } | { answered: false };
 
@@ -11,7 +13,7 @@ export type FraudCheckOutcome = { answered: true; verdict: FraudVerdict } | { an
  * Asks fraud for a verdict before a claim, over Kafka request-reply. Each instance reads the reply
  * topic with a group of its own (so every instance sees every reply) and keeps only the answers to
  * its own questions. A question unanswered within FRAUD_CHECK_TIMEOUT_MS is reported as such; the
- * caller applies the timeout policy (DESIGN §7).
+ * caller applies the timeout policy (docs/fraud.md#timeout-policy).
  */
 @Injectable()
 export class FraudCheckClient implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -20,15 +22,17 @@ export class FraudCheckClient implements OnApplicationBootstrap, BeforeApplicati
   private consumer: Consumer;
   private commits?: PeriodicCommits;
   private readonly pending = new Map<string, (verdict: FraudVerdict) => void>();
-  readonly timeoutMs = Number(process.env.FRAUD_CHECK_TIMEOUT_MS ?? 500);
+  readonly timeoutMs: number;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(MESSAGING_CONFIG) private readonly config: MessagingConfig,
-  ) {}
+    @Inject(SERVICE_CONFIG) private readonly settings: DispensingConfig,
+  ) {
+    this.timeoutMs = settings.FRAUD_CHECK_TIMEOUT_MS;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!Number.isInteger(this.timeoutMs) || this.timeoutMs < 1) throw new Error('FRAUD_CHECK_TIMEOUT_MS must be a positive integer');
     this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
     await this.producer.connect();
     this.consumer = this.kafka.consumer({

@@ -1,6 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SERVICE_CONFIG } from '@ordo/config';
 import { DomainError } from '@ordo/platform';
 import { KeyRing, QrTokenVerification, QrTokenVerifier, keyRingFromEnv } from '@ordo/rx-id';
+import type { DispensingConfig } from '../dispensing.settings';
 
 /** Refetch at most this often when a code names a key we do not know yet (a rotation). */
 const UNKNOWN_KEY_REFETCH_MS = 10_000;
@@ -15,26 +17,34 @@ export class QrVerification implements OnApplicationBootstrap {
   private readonly logger = new Logger(QrVerification.name);
   private verifier?: QrTokenVerifier;
   private lastFetch = 0;
-  private readonly url = process.env.QR_KEYS_URL ?? 'http://127.0.0.1:3001/v1/keys';
-  private readonly refreshMs = Number(process.env.QR_KEYS_REFRESH_MS ?? 300_000);
+  private readonly url: string;
+  private readonly refreshMs: number;
+  /** Keys given in the configuration are the whole truth: nothing is fetched. */
+  private readonly configured: boolean;
+
+  constructor(@Inject(SERVICE_CONFIG) private readonly config: DispensingConfig) {
+    this.url = config.QR_KEYS_URL;
+    this.refreshMs = config.QR_KEYS_REFRESH_MS;
+    this.configured = config.QR_SIGNING_KEYS !== undefined;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (process.env.QR_SIGNING_KEYS) {
-      this.verifier = new QrTokenVerifier(keyRingFromEnv(process.env));
+    if (this.configured) {
+      this.verifier = new QrTokenVerifier(keyRingFromEnv(this.config));
       return;
     }
     await this.fetchKeys().catch((error) => this.logger.warn(`QR keys not fetched yet from ${this.url}: ${error.message}`));
   }
 
   async verify(token: string): Promise<QrTokenVerification> {
-    if (!this.verifier || (!process.env.QR_SIGNING_KEYS && Date.now() - this.lastFetch > this.refreshMs)) {
+    if (!this.verifier || (!this.configured && Date.now() - this.lastFetch > this.refreshMs)) {
       await this.fetchKeys().catch((error) => this.logger.warn(`QR keys refresh failed: ${error.message}`));
     }
     if (!this.verifier) {
       throw new DomainError('VERIFICATION_KEYS_UNAVAILABLE', 'the QR verification keys cannot be loaded right now; retry shortly', 503);
     }
     const result = this.verifier.verify(token);
-    if (result.outcome === 'unknown-key' && !process.env.QR_SIGNING_KEYS && Date.now() - this.lastFetch > UNKNOWN_KEY_REFETCH_MS) {
+    if (result.outcome === 'unknown-key' && !this.configured && Date.now() - this.lastFetch > UNKNOWN_KEY_REFETCH_MS) {
       await this.fetchKeys().catch(() => undefined);
       return this.verifier.verify(token);
     }

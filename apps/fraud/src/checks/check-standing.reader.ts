@@ -52,7 +52,7 @@ export class CheckStandingReader {
   constructor(
     databaseUrl: string,
     private readonly config: FraudConfig,
-    poolSize = Number(process.env.FRAUD_CHECK_POOL_SIZE ?? 4),
+    poolSize: number,
   ) {
     this.pool = new Pool({ connectionString: databaseUrl, max: poolSize, application_name: 'ordo-fraud-verdicts' });
     // An idle connection dropped by the server must not take the process down; the next query reconnects.

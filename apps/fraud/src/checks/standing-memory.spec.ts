@@ -1,6 +1,6 @@
 import { CheckStanding } from './check-standing.reader';
 import { RememberedStanding, StandingSource, comparable } from './check-standing.source';
-import { PatientStanding, PrescriptionStanding, StandingMemory, standingMessage, verdictMemoryCapacity } from './standing-memory';
+import { PatientStanding, PrescriptionStanding, StandingMemory, standingMessage } from './standing-memory';
 
 const DAY = 86_400_000;
 const now = new Date('2026-11-20T10:00:00Z');
@@ -149,14 +149,6 @@ describe('verdict memory', () => {
     expect(m.read('B', now)).toBeUndefined();
     expect(m.read('A', now)).toBeDefined();
     expect(m.read('C', now)).toBeDefined();
-  });
-
-  it('reads its capacity from FRAUD_VERDICT_MEMORY, refusing anything but a whole number', () => {
-    expect(verdictMemoryCapacity({})).toBe(200_000);
-    expect(verdictMemoryCapacity({ FRAUD_VERDICT_MEMORY: '0' })).toBe(0);
-    expect(verdictMemoryCapacity({ FRAUD_VERDICT_MEMORY: '5000' })).toBe(5000);
-    expect(() => verdictMemoryCapacity({ FRAUD_VERDICT_MEMORY: '-1' })).toThrow(/FRAUD_VERDICT_MEMORY/);
-    expect(() => verdictMemoryCapacity({ FRAUD_VERDICT_MEMORY: 'lots' })).toThrow(/FRAUD_VERDICT_MEMORY/);
   });
 });
 

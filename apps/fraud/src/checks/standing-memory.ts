@@ -1,4 +1,3 @@
-import { intAtLeast } from '@ordo/messaging';
 import { WatchedStatus } from '../state/watched-prescription.entity';
 import { CheckStanding, StandingHit } from './check-standing.reader';
 
@@ -194,9 +193,4 @@ function remember<T>(map: Map<string, T>, key: string, value: T, capacity: numbe
 function touch<T>(map: Map<string, T>, key: string, value: T): void {
   map.delete(key);
   map.set(key, value);
-}
-
-/** FRAUD_VERDICT_MEMORY: prescriptions (and as many patients) the verdict worker keeps in memory; 0 reads every check from PostgreSQL. */
-export function verdictMemoryCapacity(env: NodeJS.ProcessEnv = process.env): number {
-  return intAtLeast(env, 'FRAUD_VERDICT_MEMORY', 200_000, 0);
 }

@@ -1,17 +1,18 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { SERVICE_CONFIG } from '@ordo/config';
 import { fraudMetrics } from '../fraud.metrics';
+import type { FraudSettingsValues } from '../fraud.settings';
 import { StandingFeed } from './standing-feed';
-import { verdictMemoryCapacity } from './standing-memory';
 import type { VerdictWorkerData, VerdictWorkerMessage } from './verdict-worker';
 
 /**
- * The fast path of DESIGN §7's request-reply: a consumer group of its own on ordo.fraud.checks,
+ * The fast path of the request-reply in docs/fraud.md#the-pre-dispense-verdict: a consumer group of its own on ordo.fraud.checks,
  * in a worker thread (verdict-worker), that answers each check from fraud's current state (one
  * read, no transaction) and replies at once. It writes nothing: the service's inbox consumer
  * (group `ordo-fraud`) reads the same checks and records each as a pharmacy presentation exactly
@@ -25,20 +26,22 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
   private worker?: Worker;
   private stopping = false;
   private nice = 0;
-  private readonly memoryCapacity = verdictMemoryCapacity();
-  private readonly verifyMemory = process.env.FRAUD_VERDICT_MEMORY_VERIFY === 'true';
+  private readonly memoryCapacity: number;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly feed: StandingFeed,
-  ) {}
+    @Inject(SERVICE_CONFIG) private readonly config: FraudSettingsValues,
+  ) {
+    this.memoryCapacity = config.FRAUD_VERDICT_MEMORY;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.start();
     // On Linux a thread's priority is its own, and a thread started later inherits it: the verdict
     // worker (started above) keeps the process's priority while the main thread (event recording, the
     // analysts' API) yields the CPU to it, so a busy event stream does not delay the answers.
-    const nice = eventsNice(process.env.FRAUD_EVENTS_NICE);
+    const nice = this.config.FRAUD_EVENTS_NICE;
     if (nice > 0) {
       try {
         setPriority(0, nice);
@@ -66,9 +69,7 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
   private start(): Promise<void> {
     const data: VerdictWorkerData = {
       databaseUrl: ((this.dataSource.driver as PostgresDriver).options as { url?: string }).url!,
-      groupId: `${process.env.KAFKA_GROUP_ID ?? 'ordo-fraud'}-verdicts`,
-      memoryCapacity: this.memoryCapacity,
-      verifyMemory: this.verifyMemory,
+      config: this.config,
       heardFrom: this.feed.heardFrom,
     };
     // Built code runs the .js beside this file; under ts-node-like runners, the .ts.
@@ -102,12 +103,4 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
       });
     });
   }
-}
-
-/** FRAUD_EVENTS_NICE: 0 to 19 (default 10); 0 leaves the main thread at the process's priority. */
-export function eventsNice(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 10;
-  const nice = Number(raw);
-  if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new Error(`FRAUD_EVENTS_NICE must be an integer from 0 to 19, got "${raw}"`);
-  return nice;
 }

@@ -4,10 +4,11 @@
 // batch (StandingMemory) or, when that cannot tell, from fraud's database on a pool of its own. It
 // writes nothing.
 import { CloudEvent, FraudCheckRequested, Topics, decodeEventData, parseCloudEvent } from '@ordo/contracts';
-import { PeriodicCommits, createKafka, messagingConfigFromEnv } from '@ordo/messaging';
+import { PeriodicCommits, createKafka, messagingConfig } from '@ordo/messaging';
 import { EachBatchPayload } from 'kafkajs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { fraudConfigFromEnv } from '../config/fraud-config';
+import { fraudConfigFrom } from '../config/fraud-config';
+import type { FraudSettingsValues } from '../fraud.settings';
 import { FraudRuleEngine } from '../rules/fraud-rule-engine';
 import { AnswerFraudCheck } from './answer-fraud-check.usecase';
 import { CheckStandingReader } from './check-standing.reader';
@@ -18,11 +19,8 @@ import { VerdictPublisher } from './verdict-publisher';
 
 export interface VerdictWorkerData {
   databaseUrl: string;
-  groupId: string;
-  /** Prescriptions (and patients) kept in memory; 0: every standing read from the database. */
-  memoryCapacity: number;
-  /** Compare every standing answered from memory with the database's (tests, audits). */
-  verifyMemory: boolean;
+  /** The service's settings, as the main thread read and checked them. */
+  config: FraudSettingsValues;
   /** When the main thread's consumer last heard from its group (epoch ms, shared memory). */
   heardFrom: Float64Array;
 }
@@ -41,15 +39,11 @@ export type VerdictWorkerMessage =
  * the broker's acknowledgement of the verdict before it.
  */
 const MAX_IN_FLIGHT = 256;
-/** A check older than this is no longer awaited (dispensing's timeout is far shorter): skipped. */
-const MAX_AGE_MS = Number(process.env.FRAUD_CHECK_MAX_AGE_MS ?? 30_000);
-
 /**
  * FRAUD_VERDICT_STATS_MS: every so often, log how late Kafka delivered the checks (by the clocks of
  * their sender and of fraud) and what memory holds. Fraud's own time per verdict and where standings
  * came from are metrics (ordo_fraud_verdict_seconds, ordo_fraud_verdict_standings_total).
  */
-const STATS_MS = Number(process.env.FRAUD_VERDICT_STATS_MS ?? 0);
 const deliveryMs: number[] = [];
 /** Verdict times not yet reported to the main thread (ordo_fraud_verdict_seconds). */
 let verdictSeconds: number[] = [];
@@ -60,30 +54,32 @@ const say = (level: 'log' | 'warn' | 'error', message: string) => tell({ kind: '
 const COUNTS_MS = 1000;
 
 async function run(data: VerdictWorkerData): Promise<void> {
-  const config = fraudConfigFromEnv();
-  const messaging = messagingConfigFromEnv('fraud');
+  const config = fraudConfigFrom(data.config);
+  const messaging = messagingConfig(data.config);
   const kafka = createKafka({ ...messaging, clientId: `${messaging.clientId}-verdicts` });
-  const reader = new CheckStandingReader(data.databaseUrl, config);
+  const reader = new CheckStandingReader(data.databaseUrl, config, data.config.FRAUD_CHECK_POOL_SIZE);
   // Silent for half a session timeout, the main thread's consumer may have been replaced in its group: memory is not trusted.
   const memory = new StandingMemory(
-    data.memoryCapacity,
+    data.config.FRAUD_VERDICT_MEMORY,
     config.windowDays,
     config.thresholds.shoppingScope,
     () => Date.now() - data.heardFrom[0] < messaging.sessionTimeoutMs / 2,
   );
+  // Assigned once the consumer runs; the listener below must exist before that.
+  // eslint-disable-next-line prefer-const
   let stop: (() => void) | undefined;
   // Before anything else, so no committed batch is missed while the consumer joins.
   parentPort?.on('message', (message: StandingMessage | { kind: 'stop' }) => {
     if (message.kind === 'stop') stop?.();
     else memory.apply(message);
   });
-  const standing = new RememberedStanding(memory, reader, data.verifyMemory, (detail) => say('error', detail));
+  const standing = new RememberedStanding(memory, reader, data.config.FRAUD_VERDICT_MEMORY_VERIFY, (detail) => say('error', detail));
   const answer = new AnswerFraudCheck(config, new FraudRuleEngine(config), standing, new RecentPresentations());
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const verdicts = new VerdictPublisher(producer);
   const consumer = kafka.consumer({
-    groupId: data.groupId,
+    groupId: `${messaging.groupId}-verdicts`,
     allowAutoTopicCreation: false,
     maxWaitTimeInMs: 50,
     sessionTimeout: messaging.sessionTimeoutMs,
@@ -109,9 +105,9 @@ async function run(data: VerdictWorkerData): Promise<void> {
     }
     const sent = new Date(event.time);
     const at = Number.isFinite(sent.getTime()) ? sent : new Date();
-    if (Date.now() - at.getTime() > MAX_AGE_MS) return;
+    if (Date.now() - at.getTime() > data.config.FRAUD_CHECK_MAX_AGE_MS) return;
     const received = performance.now();
-    if (STATS_MS) deliveryMs.push(Date.now() - at.getTime());
+    if (data.config.FRAUD_VERDICT_STATS_MS) deliveryMs.push(Date.now() - at.getTime());
     try {
       await verdicts.publish(await answer.execute(request, at), event);
       verdictSeconds.push((performance.now() - received) / 1000);
@@ -150,7 +146,7 @@ async function run(data: VerdictWorkerData): Promise<void> {
     verdictSeconds = [];
   }, COUNTS_MS);
   counting.unref();
-  if (STATS_MS) {
+  if (data.config.FRAUD_VERDICT_STATS_MS) {
     setInterval(() => {
       if (deliveryMs.length === 0) return;
       const sorted = deliveryMs.sort((a, b) => a - b);
@@ -161,7 +157,7 @@ async function run(data: VerdictWorkerData): Promise<void> {
           `memory holds ${memory.size.prescriptions} prescriptions, ${memory.size.patients} patients`,
       );
       deliveryMs.length = 0;
-    }, STATS_MS).unref();
+    }, data.config.FRAUD_VERDICT_STATS_MS).unref();
   }
 
   stop = () =>

@@ -1,3 +1,4 @@
+import { ConfigOf, list, positiveNumber, text } from '@ordo/config';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_NARCOTICS, DEFAULT_WATCH_LIST } from './medicine-lists';
 
@@ -111,31 +112,44 @@ export function buildFraudConfig(partial: Partial<Omit<FraudConfig, 'thresholds'
   return config;
 }
 
-/**
- * FRAUD_CONFIG_FILE (JSON, any subset of FraudConfig), then FRAUD_REVIEW_THRESHOLD, FRAUD_HOLD_THRESHOLD,
- * FRAUD_WINDOW_DAYS and FRAUD_DEACTIVATED_PRESCRIBERS (comma-separated RPPS) over it.
- */
-export function fraudConfigFromEnv(env: NodeJS.ProcessEnv = process.env): FraudConfig {
+/** The rules' settings: a file with any part of FraudConfig, and a few values that override it. */
+export const fraudRuleSettings = {
+  FRAUD_CONFIG_FILE: text({
+    default: undefined,
+    defaultText: 'built-in',
+    accepts: 'the path of a JSON file',
+    desc: 'rule weights, thresholds, windows, watch-list, prescriber registry (any part of `FraudConfig`)',
+  }),
+  FRAUD_REVIEW_THRESHOLD: positiveNumber({ default: undefined, defaultText: '`40`', desc: 'score that raises an alert for review' }),
+  FRAUD_HOLD_THRESHOLD: positiveNumber({ default: undefined, defaultText: '`80`', desc: 'score that places a hold' }),
+  FRAUD_WINDOW_DAYS: positiveNumber({ default: undefined, defaultText: '`90`', desc: 'doctor- and pharmacy-shopping window' }),
+  FRAUD_DEACTIVATED_PRESCRIBERS: list({
+    default: undefined,
+    accepts: 'comma-separated RPPS numbers',
+    item: (rpps) => {
+      if (!/^\d{11}$/.test(rpps)) throw new Error('not an RPPS');
+    },
+    desc: 'RPPS numbers refused as deactivated',
+  }),
+};
+
+export type FraudRuleValues = ConfigOf<typeof fraudRuleSettings>;
+
+/** FRAUD_CONFIG_FILE, then FRAUD_REVIEW_THRESHOLD, FRAUD_HOLD_THRESHOLD, FRAUD_WINDOW_DAYS and FRAUD_DEACTIVATED_PRESCRIBERS over it. */
+export function fraudConfigFrom(values: FraudRuleValues): FraudConfig {
   let partial: Record<string, unknown> = {};
-  if (env.FRAUD_CONFIG_FILE) {
+  if (values.FRAUD_CONFIG_FILE) {
     try {
-      partial = JSON.parse(readFileSync(env.FRAUD_CONFIG_FILE, 'utf8'));
+      partial = JSON.parse(readFileSync(values.FRAUD_CONFIG_FILE, 'utf8'));
     } catch (error) {
-      throw new FraudConfigInvalid(`FRAUD_CONFIG_FILE ${env.FRAUD_CONFIG_FILE}: ${(error as Error).message}`);
+      throw new FraudConfigInvalid(`FRAUD_CONFIG_FILE ${values.FRAUD_CONFIG_FILE}: ${(error as Error).message}`);
     }
   }
-  const number = (name: string) => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return undefined;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) throw new FraudConfigInvalid(`${name} must be a positive number, got "${raw}"`);
-    return value;
-  };
   const overrides: Record<string, unknown> = {
-    reviewThreshold: number('FRAUD_REVIEW_THRESHOLD'),
-    holdThreshold: number('FRAUD_HOLD_THRESHOLD'),
-    windowDays: number('FRAUD_WINDOW_DAYS'),
-    deactivatedPrescribers: env.FRAUD_DEACTIVATED_PRESCRIBERS?.split(',').map((s) => s.trim()).filter(Boolean),
+    reviewThreshold: values.FRAUD_REVIEW_THRESHOLD,
+    holdThreshold: values.FRAUD_HOLD_THRESHOLD,
+    windowDays: values.FRAUD_WINDOW_DAYS,
+    deactivatedPrescribers: values.FRAUD_DEACTIVATED_PRESCRIBERS,
   };
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) partial[key] = value;
   return buildFraudConfig(partial as Parameters<typeof buildFraudConfig>[0]);

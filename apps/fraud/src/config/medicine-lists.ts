@@ -13,7 +13,7 @@ export const DEFAULT_NARCOTICS = [
   'flunitrazepam', 'ketamine', 'sufentanil', 'nalbuphine', 'dexamfetamine', 'modafinil',
 ];
 
-/** DESIGN §7's watch-list: molecules diverted or resold, weighted up wherever they appear. */
+/** The watch-list (docs/fraud.md#watch-list): molecules diverted or resold, weighted up wherever they appear. */
 export const DEFAULT_WATCH_LIST = [
   'tramadol', 'codeine', 'dihydrocodeine', 'semaglutide', 'ozempic', 'wegovy', 'insuline', 'insulin', 'pregabaline',
   'pregabalin', 'lyrica', 'zolpidem', 'stilnox', 'zopiclone', 'alprazolam', 'xanax', 'clonazepam', 'rivotril',

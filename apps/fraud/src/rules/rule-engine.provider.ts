@@ -1,8 +1,9 @@
 import { Provider } from '@nestjs/common';
-import { FRAUD_CONFIG, FraudConfig, fraudConfigFromEnv } from '../config/fraud-config';
+import { SERVICE_CONFIG } from '@ordo/config';
+import { FRAUD_CONFIG, FraudConfig, FraudRuleValues, fraudConfigFrom } from '../config/fraud-config';
 import { FraudRuleEngine } from './fraud-rule-engine';
 
 export const fraudRuleProviders: Provider[] = [
-  { provide: FRAUD_CONFIG, useFactory: () => fraudConfigFromEnv() },
+  { provide: FRAUD_CONFIG, inject: [SERVICE_CONFIG], useFactory: (values: FraudRuleValues) => fraudConfigFrom(values) },
   { provide: FraudRuleEngine, inject: [FRAUD_CONFIG], useFactory: (config: FraudConfig) => new FraudRuleEngine(config) },
 ];

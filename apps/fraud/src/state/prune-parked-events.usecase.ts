@@ -1,7 +1,9 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { PeriodicSweep, intervalFromEnv } from '@ordo/platform';
+import { SERVICE_CONFIG } from '@ordo/config';
+import { PeriodicSweep } from '@ordo/platform';
 import { DataSource } from 'typeorm';
 import { FRAUD_CONFIG, FraudConfig } from '../config/fraud-config';
+import type { FraudSettingsValues } from '../fraud.settings';
 
 /**
  * Presentations parked for a prescription whose issued event never came within the window are
@@ -16,10 +18,11 @@ export class PruneParkedEvents implements OnApplicationBootstrap, BeforeApplicat
   constructor(
     private readonly dataSource: DataSource,
     @Inject(FRAUD_CONFIG) private readonly config: FraudConfig,
+    @Inject(SERVICE_CONFIG) private readonly settings: FraudSettingsValues,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.sweep.start(intervalFromEnv('PARKED_SWEEP_INTERVAL_MS', 3_600_000));
+    this.sweep.start(this.settings.PARKED_SWEEP_INTERVAL_MS);
   }
 
   beforeApplicationShutdown(): Promise<void> {

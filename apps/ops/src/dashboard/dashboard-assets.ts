@@ -17,9 +17,9 @@ const CONTENT_TYPES: Record<string, string> = {
  * or when the build copied it, else the source tree under the working directory (`make up`), or
  * OPS_DASHBOARD_DIR.
  */
-export function dashboardDirectory(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function dashboardDirectory(configured?: string): string | undefined {
   const candidates = [
-    env.OPS_DASHBOARD_DIR,
+    configured,
     join(__dirname, 'public'),
     resolve(process.cwd(), 'apps', 'ops', 'src', 'dashboard', 'public'),
   ].filter((dir): dir is string => !!dir);

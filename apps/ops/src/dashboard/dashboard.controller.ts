@@ -1,6 +1,7 @@
-import { Controller, Get, Logger, NotFoundException, Param, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, NotFoundException, Param, Res } from '@nestjs/common';
 import { Public } from '@ordo/auth';
 import type { FastifyReply } from 'fastify';
+import { OPS_CONFIG, OpsConfig } from '../ops.config';
 import { DashboardAsset, dashboardDirectory, loadDashboardAssets } from './dashboard-assets';
 
 // The page runs only its own script and talks only to ops; event contents are shown as text.
@@ -25,8 +26,8 @@ export class DashboardController {
   private readonly logger = new Logger(DashboardController.name);
   private readonly assets: Map<string, DashboardAsset>;
 
-  constructor() {
-    const directory = dashboardDirectory();
+  constructor(@Inject(OPS_CONFIG) config: OpsConfig) {
+    const directory = dashboardDirectory(config.dashboardDir);
     if (!directory) this.logger.warn('dashboard files not found (set OPS_DASHBOARD_DIR); /dashboard answers 404');
     this.assets = directory ? loadDashboardAssets(directory) : new Map();
   }

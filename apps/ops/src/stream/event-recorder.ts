@@ -36,7 +36,7 @@ export class EventRecorder implements OnApplicationBootstrap, BeforeApplicationS
     await this.warmLiveWindow();
     await ensureTopics(this.kafka, this.config);
     this.consumer = this.kafka.consumer({
-      groupId: process.env.KAFKA_GROUP_ID ?? 'ordo-ops',
+      groupId: this.config.groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: this.config.sessionTimeoutMs,
       heartbeatInterval: Math.max(1000, Math.floor(this.config.sessionTimeoutMs / 10)),

@@ -1,7 +1,9 @@
 import { Provider } from '@nestjs/common';
+import { SERVICE_CONFIG } from '@ordo/config';
 import { KeyRing, QrTokenSigner, keyRingFromEnv, generateSigningKey } from '@ordo/rx-id';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { PrescribingConfig } from '../prescribing.settings';
 
 export const QR_KEY_RING = Symbol('ordo:qr-key-ring');
 
@@ -10,9 +12,9 @@ export const QR_KEY_RING = Symbol('ordo:qr-key-ring');
  * development key is made once in QR_DEV_KEY_FILE (default .local/qr-dev-key.json) so `make up`
  * works out of the box and printed codes keep verifying across restarts.
  */
-export function loadQrKeyRing(env: NodeJS.ProcessEnv = process.env): KeyRing {
-  if (env.QR_SIGNING_KEYS || env.NODE_ENV === 'production') return keyRingFromEnv(env, { requireSigningKey: true });
-  const file = resolve(env.QR_DEV_KEY_FILE ?? '.local/qr-dev-key.json');
+export function loadQrKeyRing(config: Pick<PrescribingConfig, 'QR_SIGNING_KEYS' | 'QR_ACTIVE_KID' | 'QR_DEV_KEY_FILE' | 'NODE_ENV'>): KeyRing {
+  if (config.QR_SIGNING_KEYS || config.NODE_ENV === 'production') return keyRingFromEnv(config, { requireSigningKey: true });
+  const file = resolve(config.QR_DEV_KEY_FILE);
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
     try {
@@ -26,6 +28,6 @@ export function loadQrKeyRing(env: NodeJS.ProcessEnv = process.env): KeyRing {
 }
 
 export const qrKeyProviders: Provider[] = [
-  { provide: QR_KEY_RING, useFactory: () => loadQrKeyRing() },
+  { provide: QR_KEY_RING, inject: [SERVICE_CONFIG], useFactory: (config: PrescribingConfig) => loadQrKeyRing(config) },
   { provide: QrTokenSigner, inject: [QR_KEY_RING], useFactory: (ring: KeyRing) => new QrTokenSigner(ring) },
 ];

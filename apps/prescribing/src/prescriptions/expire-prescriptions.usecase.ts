@@ -1,9 +1,11 @@
-import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PrescriptionExpired } from '@ordo/contracts';
 import { Outbox } from '@ordo/messaging';
-import { PeriodicSweep, intervalFromEnv } from '@ordo/platform';
+import { SERVICE_CONFIG } from '@ordo/config';
+import { PeriodicSweep } from '@ordo/platform';
 import { DataSource } from 'typeorm';
+import type { PrescribingConfig } from '../prescribing.settings';
 
 const BATCH = 500;
 
@@ -19,10 +21,11 @@ export class ExpirePrescriptions implements OnApplicationBootstrap, BeforeApplic
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
+    @Inject(SERVICE_CONFIG) private readonly config: PrescribingConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.sweep.start(intervalFromEnv('EXPIRY_SWEEP_INTERVAL_MS', 60000));
+    this.sweep.start(this.config.EXPIRY_SWEEP_INTERVAL_MS);
   }
 
   beforeApplicationShutdown(): Promise<void> {

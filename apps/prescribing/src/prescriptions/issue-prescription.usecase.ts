@@ -12,7 +12,7 @@ import { PrescriptionView, prescriptionView } from './prescription.view';
 import { requestHash } from './request-hash';
 import { PATIENT_KEYS } from './tokens';
 
-/** First dispensing must happen within three months of the date of writing (DESIGN §5). */
+/** First dispensing must happen within three months of the date of writing (docs/french-rules.md#validity). */
 const FIRST_DISPENSING_MONTHS = 3;
 
 export interface IssuePrescriptionCommand {

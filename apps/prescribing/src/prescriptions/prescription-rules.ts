@@ -10,7 +10,7 @@ import { PrescriptionRulesViolated } from './prescription.errors';
 const CACHE_TTL_MS = 10 * 60 * 1000;
 
 /**
- * Resolves each line against the BDPM and applies the French prescribing rules (DESIGN §5) at issue
+ * Resolves each line against the BDPM and applies the French prescribing rules (docs/french-rules.md#rules-at-issue) at issue
  * time. Returns the lines as they will be stored and sent, or refuses them all with every violation.
  */
 @Injectable()

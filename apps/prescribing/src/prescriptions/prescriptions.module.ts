@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SERVICE_CONFIG } from '@ordo/config';
 import { patientKeysFromEnv } from '@ordo/contracts';
 import { KeysController } from '../keys/keys.controller';
 import { qrKeyProviders } from '../keys/qr-keys.provider';
@@ -13,6 +14,7 @@ import { PrescriptionsController } from './prescriptions.controller';
 import { RecordDispensing } from './record-dispensing.usecase';
 import { PrintingModule } from '../printing/printing.module';
 import { PrintPrescription } from './print-prescription.usecase';
+import type { PrescribingConfig } from '../prescribing.settings';
 import { PATIENT_KEYS } from './tokens';
 
 @Module({
@@ -26,7 +28,7 @@ import { PATIENT_KEYS } from './tokens';
     PrescriptionRules,
     PrintPrescription,
     ...qrKeyProviders,
-    { provide: PATIENT_KEYS, useFactory: () => patientKeysFromEnv() },
+    { provide: PATIENT_KEYS, inject: [SERVICE_CONFIG], useFactory: (config: PrescribingConfig) => patientKeysFromEnv(config) },
   ],
 })
 export class PrescriptionsModule {}

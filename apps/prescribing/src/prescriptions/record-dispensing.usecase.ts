@@ -7,7 +7,7 @@ import { Prescription } from './prescription.entity';
 
 /**
  * Prescribing follows what dispensing reports (claimed, released, dispensed) so the GP sees where
- * the prescription stands, and so it refuses a cancel while a pharmacy holds it (DESIGN §4).
+ * the prescription stands, and so it refuses a cancel while a pharmacy holds it (docs/lifecycle.md#cancel-and-claim-races).
  */
 @Injectable()
 export class RecordDispensing {

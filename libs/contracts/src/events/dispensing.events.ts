@@ -46,7 +46,7 @@ export class PrescriptionScanned {
   @Matches(RPPS) pharmacistRpps: string;
 }
 
-/** Which way a pre-dispense verdict came: from fraud, or from the timeout policy (DESIGN §7). */
+/** Which way a pre-dispense verdict came: from fraud, or from the timeout policy (docs/fraud.md#timeout-policy). */
 export const VERDICT_SOURCES = ['fraud', 'timeout-fail-open', 'timeout-fail-closed'] as const;
 export type VerdictSource = (typeof VERDICT_SOURCES)[number];
 

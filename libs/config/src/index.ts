@@ -1,0 +1,2 @@
+export * from './service-config.module';
+export * from './settings';
