@@ -44,6 +44,7 @@ test: install ## install what the tests need and run every test (unit, integrati
 	@node scripts/build.mjs
 	npx tsc -p tsconfig.json --noEmit
 	npx eslint --max-warnings 0 .
+	npx prettier --check --log-level warn .
 	npx jest --selectProjects unit
 	npx jest --selectProjects integration --runInBand --forceExit
 

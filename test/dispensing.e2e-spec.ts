@@ -7,7 +7,15 @@ import { readTopic } from './support/topic-reader';
 import { pdfPagesAsPng } from './printing/poppler';
 import { scanQr } from './printing/qr-scan';
 
-const SKENAN_14 = { cip13: '3400933323523', label: 'SKENAN L.P. 10 mg', dosage: '1 gélule matin et soir', unit: 'gélule', quantity: 28, durationDays: 14, renewals: 0 };
+const SKENAN_14 = {
+  cip13: '3400933323523',
+  label: 'SKENAN L.P. 10 mg',
+  dosage: '1 gélule matin et soir',
+  unit: 'gélule',
+  quantity: 28,
+  durationDays: 14,
+  renewals: 0,
+};
 const pharmacies = Array.from({ length: 50 }, (_, i) => ({ finess: finess(String(75100000 + i)), rpps: rpps(String(3000000000 + i)) }));
 
 describe('dispensing: scan, claim, dispense, under races and forgeries', () => {
@@ -31,18 +39,26 @@ describe('dispensing: scan, claim, dispense, under races and forgeries', () => {
     body.patient.ins = freshPatientIns();
     const response = await system.request('prescribing', 'POST', '/v1/prescriptions', { token: prescriber, body });
     expect(response.status).toBe(201);
-    await eventually(async () => {
-      const seen = await system.request('dispensing', 'GET', `/v1/prescriptions/${response.body.id}`, { token: pharmacist });
-      return seen.status === 200 ? true : undefined;
-    }, 30000, 'dispensing to know the prescription');
+    await eventually(
+      async () => {
+        const seen = await system.request('dispensing', 'GET', `/v1/prescriptions/${response.body.id}`, { token: pharmacist });
+        return seen.status === 200 ? true : undefined;
+      },
+      30000,
+      'dispensing to know the prescription',
+    );
     return response.body;
   }
 
   const prescribingStatus = (id: string, status: string) =>
-    eventually(async () => {
-      const seen = await system.request('prescribing', 'GET', `/v1/prescriptions/${id}`, { token: prescriber });
-      return seen.body.status === status ? status : undefined;
-    }, 30000, `prescribing to show ${status}`);
+    eventually(
+      async () => {
+        const seen = await system.request('prescribing', 'GET', `/v1/prescriptions/${id}`, { token: prescriber });
+        return seen.body.status === status ? status : undefined;
+      },
+      30000,
+      `prescribing to show ${status}`,
+    );
 
   it('lets exactly one of 50 pharmacies racing for a prescription claim it', async () => {
     const { id } = await issued();
@@ -52,7 +68,7 @@ describe('dispensing: scan, claim, dispense, under races and forgeries', () => {
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(49);
     expect(new Set(lost.map((a) => a.body.code))).toEqual(new Set(['CLAIMED_ELSEWHERE']));
-    const { rows } = await (await system.db('dispensing')).query("SELECT count(*)::int AS n FROM claim WHERE prescription_id = $1", [id]);
+    const { rows } = await (await system.db('dispensing')).query('SELECT count(*)::int AS n FROM claim WHERE prescription_id = $1', [id]);
     expect(rows[0].n).toBe(1);
   });
 
@@ -65,7 +81,9 @@ describe('dispensing: scan, claim, dispense, under races and forgeries', () => {
     );
     expect(answers.every((a) => a.status === 201)).toBe(true);
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
-    const { rows } = await (await system.db('dispensing')).query('SELECT count(*)::int AS n FROM dispensation WHERE prescription_id = $1', [id]);
+    const { rows } = await (
+      await system.db('dispensing')
+    ).query('SELECT count(*)::int AS n FROM dispensation WHERE prescription_id = $1', [id]);
     expect(rows[0].n).toBe(1);
     await prescribingStatus(id, 'DISPENSED');
   });
@@ -96,7 +114,9 @@ describe('dispensing: scan, claim, dispense, under races and forgeries', () => {
   it('refuses forged, altered, truncated and random codes, and records each scan for fraud', async () => {
     const startedAt = Date.now() - 1000;
     const { id } = await issued();
-    const pdf = await fetch(`${system.url('prescribing')}/v1/prescriptions/${id}/pdf`, { headers: { authorization: `Bearer ${prescriber}` } });
+    const pdf = await fetch(`${system.url('prescribing')}/v1/prescriptions/${id}/pdf`, {
+      headers: { authorization: `Bearer ${prescriber}` },
+    });
     const genuine = (await scanQr((await pdfPagesAsPng(Buffer.from(await pdf.arrayBuffer()), 150))[0]))!;
     const kid = genuine.split('.')[2];
 
@@ -134,11 +154,15 @@ describe('dispensing: scan, claim, dispense, under races and forgeries', () => {
     const outcomes = [...seenOutcomes(scans)];
     for (const [, , outcome] of cases) expect(outcomes).toContain(outcome);
 
-    const alerts = await eventually(async () => {
-      const analyst = await system.token({ role: 'fraud-analyst' });
-      const response = await system.request('fraud', 'GET', `/v1/alerts?prescriptionId=${id}`, { token: analyst });
-      return response.body.items?.length ? response.body.items : undefined;
-    }, 30000, 'fraud to raise an alert on the forged code');
+    const alerts = await eventually(
+      async () => {
+        const analyst = await system.token({ role: 'fraud-analyst' });
+        const response = await system.request('fraud', 'GET', `/v1/alerts?prescriptionId=${id}`, { token: analyst });
+        return response.body.items?.length ? response.body.items : undefined;
+      },
+      30000,
+      'fraud to raise an alert on the forged code',
+    );
     expect(alerts[0].rules.map((r: { code: string }) => r.code)).toContain('FORGED_CODE');
   });
 
@@ -146,7 +170,10 @@ describe('dispensing: scan, claim, dispense, under races and forgeries', () => {
     const { id } = await issued();
     const claimed = await claim(system, pharmacist, { typedId: id });
     await prescribingStatus(id, 'CLAIMED');
-    const refused = await system.request('prescribing', 'POST', `/v1/prescriptions/${id}/cancel`, { token: prescriber, body: { reason: 'erreur' } });
+    const refused = await system.request('prescribing', 'POST', `/v1/prescriptions/${id}/cancel`, {
+      token: prescriber,
+      body: { reason: 'erreur' },
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('PRESCRIPTION_CLAIMED');
 
@@ -156,22 +183,35 @@ describe('dispensing: scan, claim, dispense, under races and forgeries', () => {
     });
     expect(released.status).toBe(200);
     await prescribingStatus(id, 'ISSUED');
-    const cancelled = await system.request('prescribing', 'POST', `/v1/prescriptions/${id}/cancel`, { token: prescriber, body: { reason: 'erreur' } });
+    const cancelled = await system.request('prescribing', 'POST', `/v1/prescriptions/${id}/cancel`, {
+      token: prescriber,
+      body: { reason: 'erreur' },
+    });
     expect(cancelled.status).toBe(200);
-    await eventually(async () => {
-      const again = await claim(system, pharmacist, { typedId: id });
-      return again.status === 409 && again.body.code === 'CANCELLED' ? true : undefined;
-    }, 30000, 'dispensing to refuse the cancelled prescription');
+    await eventually(
+      async () => {
+        const again = await claim(system, pharmacist, { typedId: id });
+        return again.status === 409 && again.body.code === 'CANCELLED' ? true : undefined;
+      },
+      30000,
+      'dispensing to refuse the cancelled prescription',
+    );
   });
 
   it('frees a prescription whose claim expired for another pharmacy, and refuses the stale claim', async () => {
     const { id } = await issued();
     const stale = await claim(system, pharmacist, { typedId: id });
-    await (await system.db('dispensing')).query("UPDATE claim SET expires_at = now() - interval '1 second' WHERE id = $1", [stale.body.claimId]);
-    const other = await eventually(async () => {
-      const answer = await claim(system, tokens[2], { typedId: id });
-      return answer.status === 201 ? answer : undefined;
-    }, 10000, 'the claim to expire');
+    await (
+      await system.db('dispensing')
+    ).query("UPDATE claim SET expires_at = now() - interval '1 second' WHERE id = $1", [stale.body.claimId]);
+    const other = await eventually(
+      async () => {
+        const answer = await claim(system, tokens[2], { typedId: id });
+        return answer.status === 201 ? answer : undefined;
+      },
+      10000,
+      'the claim to expire',
+    );
     expect(other.status).toBe(201);
     const late = await dispense(system, pharmacist, stale.body);
     expect(late.status).toBe(409);
@@ -199,9 +239,11 @@ describe('dispensing: scan, claim, dispense, under races and forgeries', () => {
     } finally {
       await system.startService('fraud');
     }
-    const events = await readTopic(Topics.dispensing, (messages) =>
-      messages.some((m) => m.key === narcotic.id && m.event?.type === 'fr.ordo.dispensing.refused.v1') &&
-      messages.some((m) => m.key === ordinary.id && m.event?.type === 'fr.ordo.dispensing.claimed.v1'),
+    const events = await readTopic(
+      Topics.dispensing,
+      (messages) =>
+        messages.some((m) => m.key === narcotic.id && m.event?.type === 'fr.ordo.dispensing.refused.v1') &&
+        messages.some((m) => m.key === ordinary.id && m.event?.type === 'fr.ordo.dispensing.claimed.v1'),
     );
     expect(events.find((m) => m.key === narcotic.id && m.event?.type === 'fr.ordo.dispensing.refused.v1')!.event!.data).toMatchObject({
       reason: 'FRAUD_UNAVAILABLE',
@@ -213,7 +255,9 @@ describe('dispensing: scan, claim, dispense, under races and forgeries', () => {
 
   it('takes a printed ordonnance from its QR code to dispensed, as prescribing then reports', async () => {
     const { id } = await issued();
-    const pdf = await fetch(`${system.url('prescribing')}/v1/prescriptions/${id}/pdf`, { headers: { authorization: `Bearer ${prescriber}` } });
+    const pdf = await fetch(`${system.url('prescribing')}/v1/prescriptions/${id}/pdf`, {
+      headers: { authorization: `Bearer ${prescriber}` },
+    });
     const code = (await scanQr((await pdfPagesAsPng(Buffer.from(await pdf.arrayBuffer()), 150))[0]))!;
     const scanned = await system.request('dispensing', 'POST', '/v1/scans', { token: tokens[3], body: { code } });
     expect(scanned.body.prescription.lines[0]).toMatchObject({ remaining: 24, dispensableNow: 24 });

@@ -72,10 +72,14 @@ describe('exactly-once effects when dispensing is killed with SIGKILL', () => {
     );
 
     const dispensingDb = await system.db('dispensing');
-    const known = await eventually(async () => {
-      const { rows } = await dispensingDb.query('SELECT id FROM dispensable_prescription WHERE id = ANY($1)', [ids]);
-      return rows.length === COUNT ? rows : undefined;
-    }, 60000, `dispensing to know all ${COUNT} prescriptions`);
+    const known = await eventually(
+      async () => {
+        const { rows } = await dispensingDb.query('SELECT id FROM dispensable_prescription WHERE id = ANY($1)', [ids]);
+        return rows.length === COUNT ? rows : undefined;
+      },
+      60000,
+      `dispensing to know all ${COUNT} prescriptions`,
+    );
     expect(known).toHaveLength(COUNT);
   });
 
@@ -99,35 +103,42 @@ describe('exactly-once effects when dispensing is killed with SIGKILL', () => {
     );
     expect(outcomes.size).toBe(COUNT);
 
-    const { rows: dispensations } = await (await system.db('dispensing')).query(
-      'SELECT prescription_id, count(*)::int AS n FROM dispensation WHERE prescription_id = ANY($1) GROUP BY prescription_id',
-      [ids],
-    );
+    const { rows: dispensations } = await (
+      await system.db('dispensing')
+    ).query('SELECT prescription_id, count(*)::int AS n FROM dispensation WHERE prescription_id = ANY($1) GROUP BY prescription_id', [ids]);
     expect(dispensations).toHaveLength(COUNT);
     expect(dispensations.every((row: { n: number }) => row.n === 1)).toBe(true);
 
     const prescribingDb = await system.db('prescribing');
-    await eventually(async () => {
-      const { rows } = await prescribingDb.query(
-        "SELECT count(*)::int AS n FROM prescription WHERE id = ANY($1) AND status = 'DISPENSED'",
-        [ids],
-      );
-      return rows[0].n === COUNT ? true : undefined;
-    }, 60000, 'prescribing to see every prescription dispensed');
+    await eventually(
+      async () => {
+        const { rows } = await prescribingDb.query(
+          "SELECT count(*)::int AS n FROM prescription WHERE id = ANY($1) AND status = 'DISPENSED'",
+          [ids],
+        );
+        return rows[0].n === COUNT ? true : undefined;
+      },
+      60000,
+      'prescribing to see every prescription dispensed',
+    );
 
     // The relay may publish an event twice when killed between send and delete; effects stay single.
     const wanted = new Set(ids);
-    const dispensedOnTopic = await readTopic(Topics.dispensing, (messages) =>
-      ids.every((id) => messages.some((m) => m.key === id && m.event?.type === 'fr.ordo.dispensing.dispensed.v1')),
-    60000);
+    const dispensedOnTopic = await readTopic(
+      Topics.dispensing,
+      (messages) => ids.every((id) => messages.some((m) => m.key === id && m.event?.type === 'fr.ordo.dispensing.dispensed.v1')),
+      60000,
+    );
     const dispensedIds = new Set(
       dispensedOnTopic.filter((m) => wanted.has(m.key!) && m.event?.type === 'fr.ordo.dispensing.dispensed.v1').map((m) => m.event!.id),
     );
     expect(dispensedIds.size).toBe(COUNT);
 
-    const statusChanges = await readTopic(Topics.prescriptions, (messages) =>
-      ids.every((id) => messages.some((m) => m.key === id && (m.event?.data as { to?: string })?.to === 'DISPENSED')),
-    60000);
+    const statusChanges = await readTopic(
+      Topics.prescriptions,
+      (messages) => ids.every((id) => messages.some((m) => m.key === id && (m.event?.data as { to?: string })?.to === 'DISPENSED')),
+      60000,
+    );
     // Per prescription: one change to CLAIMED and one to DISPENSED, each a single event however often
     // its cause was delivered.
     const changes = new Map<string, Set<string>>();

@@ -74,9 +74,7 @@ describe('prescribing: French rules, idempotency, cancel, expiry, listing', () =
     });
 
     it('a hospital-only medicine, naming its line', async () => {
-      const response = await issue(
-        prescriptionRequest({ lines: [prescriptionRequest().lines[0], line(CABAZITAXEL, 1, 21)] }),
-      );
+      const response = await issue(prescriptionRequest({ lines: [prescriptionRequest().lines[0], line(CABAZITAXEL, 1, 21)] }));
       expect(response.status).toBe(422);
       expect(response.body.violations).toEqual([expect.objectContaining({ code: 'HOSPITAL_ONLY', lineNo: 2 })]);
     });
@@ -144,7 +142,9 @@ describe('prescribing: French rules, idempotency, cancel, expiry, listing', () =
     expect(second.body.id).toBe(first.body.id);
     const third = await issue(body, prescriber, { 'idempotency-key': key });
     expect(third.body).toEqual(first.body);
-    const { rows } = await (await system.db('prescribing')).query('SELECT count(*)::int AS n FROM prescription WHERE id = $1', [first.body.id]);
+    const { rows } = await (
+      await system.db('prescribing')
+    ).query('SELECT count(*)::int AS n FROM prescription WHERE id = $1', [first.body.id]);
     expect(rows[0].n).toBe(1);
 
     const other = await issue(prescriptionRequest({ secure: true }), prescriber, { 'idempotency-key': key });
@@ -214,18 +214,23 @@ describe('prescribing: French rules, idempotency, cancel, expiry, listing', () =
   it('expires a prescription past its validity and tells the others', async () => {
     const issued = await issue(prescriptionRequest());
     const id = issued.body.id;
-    await (await system.db('prescribing')).query(
-      "UPDATE prescription SET valid_until = now() - interval '1 minute' WHERE id = $1",
-      [id],
+    await (await system.db('prescribing')).query("UPDATE prescription SET valid_until = now() - interval '1 minute' WHERE id = $1", [id]);
+    await eventually(
+      async () => {
+        const seen = await system.request('prescribing', 'GET', `/v1/prescriptions/${id}`, { token: prescriber });
+        return seen.body.status === 'EXPIRED' ? true : undefined;
+      },
+      10000,
+      'the sweep to expire it',
     );
-    await eventually(async () => {
-      const seen = await system.request('prescribing', 'GET', `/v1/prescriptions/${id}`, { token: prescriber });
-      return seen.body.status === 'EXPIRED' ? true : undefined;
-    }, 10000, 'the sweep to expire it');
-    await eventually(async () => {
-      const seen = await system.request('dispensing', 'GET', `/v1/prescriptions/${id}`, { token: pharmacist });
-      return seen.body.status === 'EXPIRED' ? true : undefined;
-    }, 20000, 'dispensing to learn of the expiry');
+    await eventually(
+      async () => {
+        const seen = await system.request('dispensing', 'GET', `/v1/prescriptions/${id}`, { token: pharmacist });
+        return seen.body.status === 'EXPIRED' ? true : undefined;
+      },
+      20000,
+      'dispensing to learn of the expiry',
+    );
   });
 
   it('publishes the QR verification keys without a token', async () => {

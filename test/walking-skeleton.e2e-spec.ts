@@ -43,10 +43,14 @@ describe('walking skeleton: prescribing → dispensing → fraud → ops', () =>
     expect(issued.body.displayId).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-\d{2}$/);
 
     // Dispensing learns of it through Kafka.
-    const seen = await eventually(async () => {
-      const response = await system.request('dispensing', 'GET', `/v1/prescriptions/${id}`, { token: pharmacist });
-      return response.status === 200 ? response.body : undefined;
-    }, 30000, 'dispensing to receive the issued event');
+    const seen = await eventually(
+      async () => {
+        const response = await system.request('dispensing', 'GET', `/v1/prescriptions/${id}`, { token: pharmacist });
+        return response.status === 200 ? response.body : undefined;
+      },
+      30000,
+      'dispensing to receive the issued event',
+    );
     expect(seen.patient).toMatchObject({ firstName: 'Camille', lastName: 'Martin' });
     expect(seen.lines[0]).toMatchObject({ quantity: 24, remaining: 24 });
 
@@ -61,16 +65,24 @@ describe('walking skeleton: prescribing → dispensing → fraud → ops', () =>
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'ALREADY_DISPENSED' });
 
-    const status = await eventually(async () => {
-      const response = await system.request('prescribing', 'GET', `/v1/prescriptions/${id}`, { token: prescriber });
-      return response.body.status === 'DISPENSED' ? response.body.status : undefined;
-    }, 30000, 'prescribing to show DISPENSED');
+    const status = await eventually(
+      async () => {
+        const response = await system.request('prescribing', 'GET', `/v1/prescriptions/${id}`, { token: prescriber });
+        return response.body.status === 'DISPENSED' ? response.body.status : undefined;
+      },
+      30000,
+      'prescribing to show DISPENSED',
+    );
     expect(status).toBe('DISPENSED');
 
-    const alerts = await eventually(async () => {
-      const response = await system.request('fraud', 'GET', `/v1/alerts?prescriptionId=${id}`, { token: analyst });
-      return response.body.items?.length ? response.body.items : undefined;
-    }, 30000, 'fraud to raise an alert');
+    const alerts = await eventually(
+      async () => {
+        const response = await system.request('fraud', 'GET', `/v1/alerts?prescriptionId=${id}`, { token: analyst });
+        return response.body.items?.length ? response.body.items : undefined;
+      },
+      30000,
+      'fraud to raise an alert',
+    );
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ prescriptionId: id, status: 'open' });
     expect(alerts[0].rules.map((rule: { code: string }) => rule.code)).toContain('DOUBLE_DISPENSE_ATTEMPT');
@@ -90,11 +102,15 @@ describe('walking skeleton: prescribing → dispensing → fraud → ops', () =>
       const left = [...types];
       return expectedTypes.every((type) => left.includes(type) && left.splice(left.indexOf(type), 1));
     };
-    const history = await eventually(async () => {
-      const response = await system.request('ops', 'GET', `/v1/events?subject=${id}`, { token: operator });
-      const items = response.body.items ?? [];
-      return containsAll(items.map((event: { type: string }) => event.type)) ? items : undefined;
-    }, 30000, 'ops to record every event of the prescription');
+    const history = await eventually(
+      async () => {
+        const response = await system.request('ops', 'GET', `/v1/events?subject=${id}`, { token: operator });
+        const items = response.body.items ?? [];
+        return containsAll(items.map((event: { type: string }) => event.type)) ? items : undefined;
+      },
+      30000,
+      'ops to record every event of the prescription',
+    );
     const types = history.map((event: { type: string }) => event.type);
     expect(types[0]).toBe('fr.ordo.prescription.issued.v1');
     const times = history.map((event: { time: string }) => Date.parse(event.time));
@@ -131,8 +147,7 @@ describe('walking skeleton: prescribing → dispensing → fraud → ops', () =>
   describe('bad requests change nothing', () => {
     const countPrescriptions = async () =>
       Number((await (await system.db('prescribing')).query('SELECT count(*) FROM prescription')).rows[0].count);
-    const countOutbox = async () =>
-      Number((await (await system.db('prescribing')).query('SELECT count(*) FROM outbox')).rows[0].count);
+    const countOutbox = async () => Number((await (await system.db('prescribing')).query('SELECT count(*) FROM outbox')).rows[0].count);
 
     it('answers 401 without a token, 403 with the wrong role, 400 naming the field, and stores nothing', async () => {
       await eventually(async () => ((await countOutbox()) === 0 ? true : undefined), 10000, 'the outbox to drain');
@@ -209,18 +224,20 @@ describe('walking skeleton: prescribing → dispensing → fraud → ops', () =>
       body: prescriptionRequest(),
     });
     expect(issued.status).toBe(201);
-    await eventually(async () => {
-      const response = await system.request('dispensing', 'GET', `/v1/prescriptions/${issued.body.id}`, { token: pharmacist });
-      return response.status === 200 ? true : undefined;
-    }, 30000, 'dispensing to process the valid event after the poison ones');
+    await eventually(
+      async () => {
+        const response = await system.request('dispensing', 'GET', `/v1/prescriptions/${issued.body.id}`, { token: pharmacist });
+        return response.status === 200 ? true : undefined;
+      },
+      30000,
+      'dispensing to process the valid event after the poison ones',
+    );
 
     const letters = await readTopic(
       deadLetterTopicOf(Topics.prescriptions),
       (messages) => messages.filter((m) => m.key === poisonKey && m.headers['ordo-dlq-consumer-group'] === 'ordo-dispensing').length >= 2,
     );
-    const fromDispensing = letters.filter(
-      (m) => m.key === poisonKey && m.headers['ordo-dlq-consumer-group'] === 'ordo-dispensing',
-    );
+    const fromDispensing = letters.filter((m) => m.key === poisonKey && m.headers['ordo-dlq-consumer-group'] === 'ordo-dispensing');
     expect(fromDispensing.map((m) => m.headers['ordo-dlq-reason'])).toEqual(['malformed', 'unknown-type']);
     expect(fromDispensing[0].value).toBe('{"this is": not json');
     expect(fromDispensing[0].headers).toMatchObject({
@@ -265,7 +282,9 @@ describe('walking skeleton: prescribing → dispensing → fraud → ops', () =>
     );
     const letter = letters.find((m) => m.key === unknownId && m.headers['ordo-dlq-consumer-group'] === 'ordo-prescribing')!;
     expect(letter.headers['ordo-dlq-reason']).toBe('handler-failed');
-    expect(letter.headers['ordo-dlq-error']).toBe(`${PrescriptionDispensed.type} event for unknown prescription ${unknownId} (after 3 tries)`);
+    expect(letter.headers['ordo-dlq-error']).toBe(
+      `${PrescriptionDispensed.type} event for unknown prescription ${unknownId} (after 3 tries)`,
+    );
     expect(letter.event).toMatchObject({ type: PrescriptionDispensed.type, subject: unknownId });
   });
 });

@@ -59,13 +59,14 @@ async function main(): Promise<void> {
   await Promise.all(services.map((service) => waitUntilReady(service)));
 
   say('Ordo is up:');
-  for (const service of services) say(`  ${service.name.padEnd(12)} ${service.url}   (health: ${service.url}/health/ready, metrics: ${service.url}/metrics)`);
+  for (const service of services)
+    say(`  ${service.name.padEnd(12)} ${service.url}   (health: ${service.url}/health/ready, metrics: ${service.url}/metrics)`);
   say(`  kafka        ${brokers}   (topics ordo.prescriptions, ordo.dispensing, ordo.fraud, …)`);
   say(`  postgres     ${new URL(postgres.url).host}   (databases ordo_prescribing, ordo_dispensing, ordo_fraud, ordo_ops)`);
   say('Mint a token and issue a prescription:');
   say('  TOKEN=$(make -s token ROLE=prescriber RPPS=10000000009)');
   say('  curl -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\');
-  say("       -d @deploy/examples/prescription.json http://127.0.0.1:3001/v1/prescriptions");
+  say('       -d @deploy/examples/prescription.json http://127.0.0.1:3001/v1/prescriptions');
   say('Logs: .local/logs/<service>.log. Stop with Ctrl-C or `make down`.');
 }
 

@@ -29,14 +29,13 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 export function buildProgram(): Command {
-  const program = new Command('ordo')
-    .description('operations on a local or deployed Ordo')
-    .showHelpAfterError()
-    .exitOverride();
+  const program = new Command('ordo').description('operations on a local or deployed Ordo').showHelpAfterError().exitOverride();
 
   program
     .command('setup')
-    .description("create each service's database, apply migrations, create the Kafka topics (DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_PARTITIONS)")
+    .description(
+      "create each service's database, apply migrations, create the Kafka topics (DATABASE_URL, KAFKA_BROKERS, KAFKA_TOPIC_PARTITIONS)",
+    )
     .action(async () => {
       await setUpInfrastructure(process.env, print);
     });
@@ -44,7 +43,9 @@ export function buildProgram(): Command {
   const medicines = program.command('medicines').description('BDPM reference data (ANSM)');
   medicines
     .command('import [folder]')
-    .description("load the four BDPM files (CIS_bdpm, CIS_CIP_bdpm, CIS_CPD_bdpm, CIS_COMPO_bdpm) into prescribing's database in one transaction; re-run to refresh (DATABASE_URL, DATABASE_NAME; folder defaults to BDPM_DIR, else ../shared/data/bdpm when present, else the bundled subset data/bdpm)")
+    .description(
+      "load the four BDPM files (CIS_bdpm, CIS_CIP_bdpm, CIS_CPD_bdpm, CIS_COMPO_bdpm) into prescribing's database in one transaction; re-run to refresh (DATABASE_URL, DATABASE_NAME; folder defaults to BDPM_DIR, else ../shared/data/bdpm when present, else the bundled subset data/bdpm)",
+    )
     .action(async (folder?: string) => {
       const config = databaseConfigFromEnv('prescribing');
       if (folder) print(`medicines: importing ${folder}`);
@@ -57,10 +58,12 @@ export function buildProgram(): Command {
     });
   medicines
     .command('subset')
-    .description('cut the BDPM subset bundled in data/bdpm from a full copy, lines kept byte for byte, with its SOURCE.md and subset-manifest.json (the choice: tools/medicines/subset-selection.ts)')
+    .description(
+      'cut the BDPM subset bundled in data/bdpm from a full copy, lines kept byte for byte, with its SOURCE.md and subset-manifest.json (the choice: tools/medicines/subset-selection.ts)',
+    )
     .requiredOption('--from <folder>', "a full copy of ANSM's four files")
     .option('--to <folder>', 'where to write the subset (default: data/bdpm in the repository)')
-    .option('--dated <month year>', "the data's date for the credit line, e.g. \"janvier 2026\" (default: read from the copy's SOURCE.md)")
+    .option('--dated <month year>', 'the data\'s date for the credit line, e.g. "janvier 2026" (default: read from the copy\'s SOURCE.md)')
     .action(async (options: { from: string; to?: string; dated?: string }) => {
       await runMedicinesSubset({ from: options.from, to: options.to ?? join(repoRoot(), 'data', 'bdpm'), dated: options.dated }, print);
     });

@@ -17,7 +17,13 @@ export interface RoundTripResult {
 
 const TOPIC = 'bench.lc.hop';
 
-export async function kafkaRoundTrips(kafka: Kafka, inFlight: number, warmupSeconds: number, seconds: number, log: (line: string) => void): Promise<RoundTripResult> {
+export async function kafkaRoundTrips(
+  kafka: Kafka,
+  inFlight: number,
+  warmupSeconds: number,
+  seconds: number,
+  log: (line: string) => void,
+): Promise<RoundTripResult> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -76,7 +82,12 @@ export async function kafkaRoundTrips(kafka: Kafka, inFlight: number, warmupSeco
       seconds: measured.seconds,
       count: sorted.length,
       perSecond: sorted.length / measured.seconds,
-      latency: { p50: percentile(sorted, 50), p97_5: percentile(sorted, 97.5), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] },
+      latency: {
+        p50: percentile(sorted, 50),
+        p97_5: percentile(sorted, 97.5),
+        p99: percentile(sorted, 99),
+        max: sorted[sorted.length - 1],
+      },
     };
   } finally {
     await consumer.disconnect().catch(() => undefined);

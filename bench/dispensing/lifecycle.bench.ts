@@ -34,7 +34,17 @@ import { repoRoot } from '../../tools/local/repo-root';
 import { SERVICES, ServiceName } from '../../tools/local/services';
 import { CpuWindow, PidGroups, loadAverage, startCpuWindow, waitForQuiet } from '../support/cpu';
 import { MARKERS, ProfileSummary, summariseProfile } from '../support/cpu-profile';
-import { ServiceProcess, dropDatabases, setUp, startFreshKafka, startPostgres, startService, stopAll, stopAllOnSignals, useOwnBuild } from '../support/infra';
+import {
+  ServiceProcess,
+  dropDatabases,
+  setUp,
+  startFreshKafka,
+  startPostgres,
+  startService,
+  stopAll,
+  stopAllOnSignals,
+  useOwnBuild,
+} from '../support/infra';
 import { Machine, describeMachine } from '../support/machine';
 import { WaitProfile, startWaitSampler } from '../support/pg-waits';
 import { addResultsSection } from '../support/results';
@@ -53,10 +63,14 @@ const CONFIG = {
   prefix: 'ordo_bench_lc',
   windows: (env.BENCH_WINDOWS ?? '5:get,20:get,50:get,50:db').split(',').map((spec) => {
     const [n, mode = 'get'] = spec.split(':');
-    if (!(Number(n) > 0) || (mode !== 'get' && mode !== 'db')) throw new Error(`BENCH_WINDOWS: "${spec}" is not <counters>:get or <counters>:db`);
+    if (!(Number(n) > 0) || (mode !== 'get' && mode !== 'db'))
+      throw new Error(`BENCH_WINDOWS: "${spec}" is not <counters>:get or <counters>:db`);
     return { counters: Number(n), propagation: mode as 'get' | 'db' };
   }),
-  rawWorkers: (env.BENCH_RAW_WORKERS ?? '20,50').split(',').map(Number).filter((n) => n > 0),
+  rawWorkers: (env.BENCH_RAW_WORKERS ?? '20,50')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0),
   seconds: Number(env.BENCH_DURATION ?? 20),
   warmup: Number(env.BENCH_WARMUP ?? 5),
   pollMs: Number(env.BENCH_POLL_MS ?? 25),
@@ -297,7 +311,11 @@ async function lifecycle(bench: Bench, counter: Counter, rec: Recorder): Promise
   };
 
   const t0 = performance.now();
-  const issued = await attempt('issue', () => bench.prescribing.call('POST', '/v1/prescriptions', bench.prescriberTokens[n % bench.prescriberTokens.length], bench.makeBody(n)), 201);
+  const issued = await attempt(
+    'issue',
+    () => bench.prescribing.call('POST', '/v1/prescriptions', bench.prescriberTokens[n % bench.prescriberTokens.length], bench.makeBody(n)),
+    201,
+  );
   if (!issued) return false;
   const t1 = performance.now();
   rec.step('issue', t1 - t0, t1);
@@ -355,7 +373,11 @@ async function lifecycle(bench: Bench, counter: Counter, rec: Recorder): Promise
     (rec.claimBySource[verdict.source] ??= []).push(t4 - t3);
   }
 
-  const dispensed = await attempt('dispense', () => bench.dispensing.call('POST', `/v1/claims/${claimId}/dispense`, counter.token, JSON.stringify({ secret })), 201);
+  const dispensed = await attempt(
+    'dispense',
+    () => bench.dispensing.call('POST', `/v1/claims/${claimId}/dispense`, counter.token, JSON.stringify({ secret })),
+    201,
+  );
   if (!dispensed) return false;
   const t5 = performance.now();
   rec.step('dispense', t5 - t4, t5);
@@ -507,7 +529,10 @@ function summariseOwnProfile(file: string, buildDir: string): ProfileSummary {
 
 // The parts of the dispensing side worth naming in the profiles, beside the general ones.
 MARKERS.push(
-  { name: 'ClaimPrescription.execute (whole claim, fraud wait excluded: it is idle)', pattern: /^execute .*claim-prescription\.usecase\.js/ },
+  {
+    name: 'ClaimPrescription.execute (whole claim, fraud wait excluded: it is idle)',
+    pattern: /^execute .*claim-prescription\.usecase\.js/,
+  },
   { name: 'DispenseClaim.execute', pattern: /^execute .*dispense-claim\.usecase\.js/ },
   { name: 'CodeReader.identify (QR token verification)', pattern: /^identify .*code-reader\.js/ },
   { name: 'CodeReader.record (scanned event, its own transaction)', pattern: /^record .*code-reader\.js/ },
@@ -532,7 +557,9 @@ async function main(): Promise<void> {
   const postgres = await startPostgres(root, log);
   report.machine = await describeMachine(root, postgres.url, loadAtStart);
   const cores = report.machine.cores;
-  log(`machine: ${cores} cores, ${fmt(report.machine.memoryGiB, 1)} GiB, Node ${report.machine.node}, PostgreSQL ${report.machine.postgres}`);
+  log(
+    `machine: ${cores} cores, ${fmt(report.machine.memoryGiB, 1)} GiB, Node ${report.machine.node}, PostgreSQL ${report.machine.postgres}`,
+  );
 
   await dropDatabases(postgres.url, CONFIG.prefix, log);
   const kafka = startFreshKafka(root, CONFIG.kafkaPort, log);
@@ -585,7 +612,9 @@ async function main(): Promise<void> {
   const signer = devTokenSigner({}, { ...process.env, AUTH_DEV_KEY_FILE: authKeyFile });
   const maxCounters = Math.max(...CONFIG.windows.map((w) => w.counters), ...CONFIG.rawWorkers);
   const prescriberTokens = await Promise.all(
-    Array.from({ length: CONFIG.prescribers }, (_, i) => mintToken({ role: 'prescriber', rpps: withLuhnCheckDigit(String(1000000000 + i)), ttlSeconds: 6 * 3600 }, signer)),
+    Array.from({ length: CONFIG.prescribers }, (_, i) =>
+      mintToken({ role: 'prescriber', rpps: withLuhnCheckDigit(String(1000000000 + i)), ttlSeconds: 6 * 3600 }, signer),
+    ),
   );
   const counters: Counter[] = await Promise.all(
     Array.from({ length: maxCounters }, async (_, index) => {
@@ -597,7 +626,9 @@ async function main(): Promise<void> {
   );
   log(`minted ${prescriberTokens.length} prescriber and ${counters.length} pharmacist tokens`);
   // The key prescribing signs QR codes with (made by it on first start): the counters "scan" real codes.
-  const qr = new QrTokenSigner(keyRingFromEnv({ QR_SIGNING_KEYS: readFileSync(qrKeyFile, 'utf8'), QR_ACTIVE_KID: 'dev-1' }, { requireSigningKey: true }));
+  const qr = new QrTokenSigner(
+    keyRingFromEnv({ QR_SIGNING_KEYS: readFileSync(qrKeyFile, 'utf8'), QR_ACTIVE_KID: 'dev-1' }, { requireSigningKey: true }),
+  );
 
   let patientNo = 0;
   const bench: Bench = {
@@ -644,7 +675,13 @@ async function main(): Promise<void> {
     }
 
     // --- 1. lifecycles at each number of counters ------------------------------------------------
-    const lifecycleWindow = async (n: number, warmup: number, seconds: number, propagation: 'get' | 'db', profiled = false): Promise<LifecycleWindow> => {
+    const lifecycleWindow = async (
+      n: number,
+      warmup: number,
+      seconds: number,
+      propagation: 'get' | 'db',
+      profiled = false,
+    ): Promise<LifecycleWindow> => {
       await quiet();
       const windowLoad = loadAverage();
       log(
@@ -674,7 +711,10 @@ async function main(): Promise<void> {
             }
           }
           for (const service of ['prescribing', 'dispensing'] as const) {
-            samplers[service] = startWaitSampler(urlForDatabase(postgres.url, `${CONFIG.prefix}_${service}`), `${CONFIG.prefix}_${service}`);
+            samplers[service] = startWaitSampler(
+              urlForDatabase(postgres.url, `${CONFIG.prefix}_${service}`),
+              `${CONFIG.prefix}_${service}`,
+            );
           }
           countersAtStart = await Promise.all(SERVICES.map((service) => readServiceCounters(services[service].url)));
           stopCpu = startCpuWindow(await cpuGroups(), cores);
@@ -713,7 +753,10 @@ async function main(): Promise<void> {
         waits,
         profiled,
         propagation,
-        services: Object.fromEntries(SERVICES.map((service, i) => [service, difference(countersAtStart[i], ends[i])])) as Record<ServiceName, ServiceCounters>,
+        services: Object.fromEntries(SERVICES.map((service, i) => [service, difference(countersAtStart[i], ends[i])])) as Record<
+          ServiceName,
+          ServiceCounters
+        >,
       };
       log(
         `  per lifecycle: ${SERVICES.map((service) => {
@@ -746,10 +789,12 @@ async function main(): Promise<void> {
           }
           const summary = summariseOwnProfile(file, buildDir);
           report.profiles.push({ service, file, summary });
-          log(`CPU profile of ${service} (${fmt(summary.busyMs / 1000, 1)} s of CPU sampled): by package (self) ${summary.selfByCategory
-            .slice(0, 6)
-            .map((s) => `${s.name} ${s.percent.toFixed(0)} %`)
-            .join(', ')}`);
+          log(
+            `CPU profile of ${service} (${fmt(summary.busyMs / 1000, 1)} s of CPU sampled): by package (self) ${summary.selfByCategory
+              .slice(0, 6)
+              .map((s) => `${s.name} ${s.percent.toFixed(0)} %`)
+              .join(', ')}`,
+          );
         }
       }
       return window;
@@ -757,7 +802,9 @@ async function main(): Promise<void> {
 
     for (const [index, w] of CONFIG.windows.entries()) {
       // The first window warms the services (JIT, pools, caches) a little longer.
-      report.windows.push(await lifecycleWindow(w.counters, index === 0 ? CONFIG.warmup + 3 : CONFIG.warmup, CONFIG.seconds, w.propagation));
+      report.windows.push(
+        await lifecycleWindow(w.counters, index === 0 ? CONFIG.warmup + 3 : CONFIG.warmup, CONFIG.seconds, w.propagation),
+      );
     }
     if (CONFIG.profile) {
       // Without the GET polls, so that the profiles show the four calls and the events only.
@@ -782,19 +829,34 @@ async function main(): Promise<void> {
     }
 
     // --- 2. baseline: the same lifecycles' database work with raw pg ------------------------------
-    log('raw pg baseline: scratch tables beside the services\' own (bench_*)');
+    log("raw pg baseline: scratch tables beside the services' own (bench_*)");
     await createRawTables(dbs.prescribing, dbs.dispensing);
     const keys = patientKeysFromEnv();
-    const lines = (JSON.parse(JSON.stringify(prescriptionRequest(0).lines)) as PrescribedLine[]).map((line, i) => ({ ...line, lineNo: i + 1 }));
+    const lines = (JSON.parse(JSON.stringify(prescriptionRequest(0).lines)) as PrescribedLine[]).map((line, i) => ({
+      ...line,
+      lineNo: i + 1,
+    }));
     const pools = {
-      prescribing: new Pool({ connectionString: urlForDatabase(postgres.url, `${CONFIG.prefix}_prescribing`), max: CONFIG.rawPoolSize, idleTimeoutMillis: 0 }),
-      dispensing: new Pool({ connectionString: urlForDatabase(postgres.url, `${CONFIG.prefix}_dispensing`), max: CONFIG.rawPoolSize, idleTimeoutMillis: 0 }),
+      prescribing: new Pool({
+        connectionString: urlForDatabase(postgres.url, `${CONFIG.prefix}_prescribing`),
+        max: CONFIG.rawPoolSize,
+        idleTimeoutMillis: 0,
+      }),
+      dispensing: new Pool({
+        connectionString: urlForDatabase(postgres.url, `${CONFIG.prefix}_dispensing`),
+        max: CONFIG.rawPoolSize,
+        idleTimeoutMillis: 0,
+      }),
     };
     try {
-      await Promise.all([pools.prescribing, pools.dispensing].flatMap((pool) => Array.from({ length: CONFIG.rawPoolSize }, () => pool.query('SELECT 1'))));
+      await Promise.all(
+        [pools.prescribing, pools.dispensing].flatMap((pool) => Array.from({ length: CONFIG.rawPoolSize }, () => pool.query('SELECT 1'))),
+      );
       for (const workers of CONFIG.rawWorkers) {
         await quiet();
-        log(`raw pg lifecycles, ${workers} workers (pools of ${CONFIG.rawPoolSize}): warm-up ${CONFIG.rawWarmup}s, then ${CONFIG.rawSeconds}s measured`);
+        log(
+          `raw pg lifecycles, ${workers} workers (pools of ${CONFIG.rawPoolSize}): warm-up ${CONFIG.rawWarmup}s, then ${CONFIG.rawSeconds}s measured`,
+        );
         const samples: Record<keyof RawSteps, number[]> = { issue: [], readModel: [], scan: [], claim: [], dispense: [] };
         const totals: number[] = [];
         let errors = 0;
@@ -810,7 +872,13 @@ async function main(): Promise<void> {
               const steps = await rawLifecycle(
                 pools.prescribing,
                 pools.dispensing,
-                { prescriberRpps: withLuhnCheckDigit(String(1000000000 + (n % CONFIG.prescribers))), prescriber: PRESCRIBER_BLOCK, patient, lines, pharmacy: counters[w % counters.length] },
+                {
+                  prescriberRpps: withLuhnCheckDigit(String(1000000000 + (n % CONFIG.prescribers))),
+                  prescriber: PRESCRIBER_BLOCK,
+                  patient,
+                  lines,
+                  pharmacy: counters[w % counters.length],
+                },
                 keys,
               );
               const at = performance.now();
@@ -838,7 +906,10 @@ async function main(): Promise<void> {
           lifecycles: totals.length,
           perSecond: totals.length / CONFIG.rawSeconds,
           errors,
-          steps: Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, latencyOf(values)])) as Record<keyof RawSteps, Latency>,
+          steps: Object.fromEntries(Object.entries(samples).map(([key, values]) => [key, latencyOf(values)])) as Record<
+            keyof RawSteps,
+            Latency
+          >,
           total: latencyOf(totals),
           cpu,
         };
@@ -857,7 +928,9 @@ async function main(): Promise<void> {
     // --- 3. baseline: one raw Kafka hop -----------------------------------------------------------
     await quiet();
     report.hop = await kafkaRoundTrips(kafkaClient, maxCounters, 2, CONFIG.hopSeconds, log);
-    log(`kafka hop, ${report.hop.inFlight} in flight: ${fmt(report.hop.perSecond)} msg/s, p50 ${fmt(report.hop.latency.p50)} / p99 ${fmt(report.hop.latency.p99)} ms`);
+    log(
+      `kafka hop, ${report.hop.inFlight} in flight: ${fmt(report.hop.perSecond)} msg/s, p50 ${fmt(report.hop.latency.p50)} / p99 ${fmt(report.hop.latency.p99)} ms`,
+    );
   } finally {
     bench.prescribing.close();
     bench.dispensing.close();
@@ -877,7 +950,13 @@ const STEP_TEXT: Record<Step, string> = {
   claim: '`POST /v1/claims {code}` (fraud verdict over Kafka)',
   dispense: '`POST /v1/claims/:id/dispense`',
 };
-const RAW_STEP: Record<Step, keyof RawSteps> = { issue: 'issue', propagation: 'readModel', scan: 'scan', claim: 'claim', dispense: 'dispense' };
+const RAW_STEP: Record<Step, keyof RawSteps> = {
+  issue: 'issue',
+  propagation: 'readModel',
+  scan: 'scan',
+  claim: 'claim',
+  dispense: 'dispense',
+};
 
 function windowName(w: LifecycleWindow): string {
   return `${w.counters} counters, propagation ${w.propagation === 'get' ? 'polled by GET' : 'watched in the db'}`;
@@ -913,11 +992,12 @@ function stepTable(w: LifecycleWindow): string {
   for (const step of STEPS) {
     const s = w.steps[step];
     lines.push(
-      `| ${step}: ${STEP_TEXT[step]} | ${ms(s)} | ${fmt(s.mean)} | ${Math.round((100 * s.mean) / totalMean)} % | ${raw ? `${ms(raw.steps[RAW_STEP[step]])}${step === 'propagation' ? ' (the consumer\'s transaction only)' : ''}` : '–'} |`,
+      `| ${step}: ${STEP_TEXT[step]} | ${ms(s)} | ${fmt(s.mean)} | ${Math.round((100 * s.mean) / totalMean)} % | ${raw ? `${ms(raw.steps[RAW_STEP[step]])}${step === 'propagation' ? " (the consumer's transaction only)" : ''}` : '–'} |`,
     );
   }
   lines.push(`| whole lifecycle | ${ms(w.total)} | ${fmt(w.total.mean)} | | ${raw ? ms(raw.total) : '–'} |`);
-  for (const [source, l] of Object.entries(w.claimBySource)) lines.push(`| claim, verdict from \`${source}\` (${l.count}) | ${ms(l)} | ${fmt(l.mean)} | | |`);
+  for (const [source, l] of Object.entries(w.claimBySource))
+    lines.push(`| claim, verdict from \`${source}\` (${l.count}) | ${ms(l)} | ${fmt(l.mean)} | | |`);
   return lines.join('\n');
 }
 
@@ -936,7 +1016,7 @@ function verdictText(w: LifecycleWindow): string {
     w.propagation === 'get'
       ? `Propagation was polled every ${CONFIG.pollMs} ms (\`GET /v1/prescriptions/:id\` on dispensing, 404 until the read model has it): ` +
         `${fmt(w.pollsPerLifecycle, 1)} GETs per lifecycle on average, so its figures are up to ~${CONFIG.pollMs} ms + one GET high.`
-      : 'Propagation was watched by one poller of dispensing\'s read-model table (the one `GET /v1/prescriptions/:id` reads) every 10 ms for all counters, ' +
+      : "Propagation was watched by one poller of dispensing's read-model table (the one `GET /v1/prescriptions/:id` reads) every 10 ms for all counters, " +
         'so the dispensing service served only the scan, claim and dispense calls; its figures are up to ~10 ms + one query high.',
     w.lagAtEnd ? `At the end of the window: ${lagText(w.lagAtEnd)}; drained in ${fmt(w.drainSeconds ?? NaN)} s.` : '',
   ]
@@ -962,7 +1042,12 @@ function cpuTable(): string {
   };
   if (report.idle) row(`idle (no load), ${fmt(report.idle.seconds, 1)} s`, report.idle, 0);
   for (const w of report.windows) row(`${windowName(w)}, ${w.seconds} s`, w.cpu, w.perSecond);
-  if (report.profiledWindow) row(`${report.profiledWindow.counters} counters under the profiler, ${report.profiledWindow.seconds} s`, report.profiledWindow.cpu, report.profiledWindow.perSecond);
+  if (report.profiledWindow)
+    row(
+      `${report.profiledWindow.counters} counters under the profiler, ${report.profiledWindow.seconds} s`,
+      report.profiledWindow.cpu,
+      report.profiledWindow.perSecond,
+    );
   for (const r of report.raw) row(`raw \`pg\`, ${r.workers} workers, ${r.seconds} s (services idle)`, r.cpu, r.perSecond, false);
   return lines.join('\n');
 }
@@ -1007,19 +1092,35 @@ function profileSection(): string {
   const out: string[] = [];
   for (const { service, file, summary } of report.profiles) {
     out.push(`#### ${service}`, '');
-    out.push(`\`${file.replace(`${root}/`, '')}\` (Chrome DevTools opens it); ${fmt(summary.busyMs / 1000, 1)} s of CPU sampled over ${fmt(summary.totalMs / 1000, 1)} s.`, '');
     out.push(
-      'By package, self: ' + summary.selfByCategory.slice(0, 8).map((s) => `${s.name} ${s.percent.toFixed(1)} %`).join(', ') + '.',
+      `\`${file.replace(`${root}/`, '')}\` (Chrome DevTools opens it); ${fmt(summary.busyMs / 1000, 1)} s of CPU sampled over ${fmt(summary.totalMs / 1000, 1)} s.`,
+      '',
+    );
+    out.push(
+      'By package, self: ' +
+        summary.selfByCategory
+          .slice(0, 8)
+          .map((s) => `${s.name} ${s.percent.toFixed(1)} %`)
+          .join(', ') +
+        '.',
       '',
       'Named parts (share of its CPU with that part on the stack; they overlap): ' +
         summary.markers
           .filter((m) => m.percent >= 1)
           // The shared marker list names kafkajs after prescribing's relay; here it is every kafkajs frame.
-          .map((m) => `${m.name.trim().replace(/^outbox relay publishing to Kafka \(kafkajs\)$/, 'kafkajs, anywhere (relay, consumers, fraud checks)')} ${m.percent.toFixed(1)} %`)
+          .map(
+            (m) =>
+              `${m.name.trim().replace(/^outbox relay publishing to Kafka \(kafkajs\)$/, 'kafkajs, anywhere (relay, consumers, fraud checks)')} ${m.percent.toFixed(1)} %`,
+          )
           .join('; ') +
         '.',
       '',
-      'Hottest functions (self): ' + summary.selfByFunction.slice(0, 6).map((s) => `${s.name} ${s.percent.toFixed(1)} %`).join('; ') + '.',
+      'Hottest functions (self): ' +
+        summary.selfByFunction
+          .slice(0, 6)
+          .map((s) => `${s.name} ${s.percent.toFixed(1)} %`)
+          .join('; ') +
+        '.',
       '',
     );
   }
@@ -1056,7 +1157,7 @@ function markdown(): string {
     report.hop
       ? `Kafka hop baseline: produce (acks=all) → consume in this process, ${report.hop.inFlight} in flight, ${fmt(report.hop.seconds, 1)} s: ` +
         `${fmt(report.hop.perSecond)} msg/s, p50 ${fmt(report.hop.latency.p50)} / p97.5 ${fmt(report.hop.latency.p97_5)} / p99 ${fmt(report.hop.latency.p99)} ms ` +
-        '(propagation is one such hop plus the outbox relay before it and the consumer\'s transaction after it; the fraud check is two hops plus fraud\'s query).'
+        "(propagation is one such hop plus the outbox relay before it and the consumer's transaction after it; the fraud check is two hops plus fraud's query)."
       : '',
     '',
     '### CPU during each measured window (cores busy on average; from /proc)',

@@ -29,7 +29,10 @@ import { createOutboxCopy, createScratchTables, insertIssued, setScratchNotify }
 const CHANNEL = 'ordo_bench_lc_outbox';
 
 /** Scratch copies of dispensing's tables in its database; the prescribing ones come from rows.ts. */
-export async function createRawTables(prescribingDb: { query: (sql: string) => Promise<unknown> }, dispensingDb: { query: (sql: string) => Promise<unknown> }) {
+export async function createRawTables(
+  prescribingDb: { query: (sql: string) => Promise<unknown> },
+  dispensingDb: { query: (sql: string) => Promise<unknown> },
+) {
   await createScratchTables(prescribingDb);
   await setScratchNotify(prescribingDb, true);
   await dispensingDb.query('DROP TABLE IF EXISTS bench_dispensable, bench_claim, bench_dispensation, bench_inbox, bench_outbox');
@@ -49,7 +52,10 @@ export async function createRawTables(prescribingDb: { query: (sql: string) => P
     FOR EACH STATEMENT EXECUTE FUNCTION bench_lc_notify_outbox()`);
 }
 
-export async function dropRawTables(prescribingDb: { query: (sql: string) => Promise<unknown> }, dispensingDb: { query: (sql: string) => Promise<unknown> }) {
+export async function dropRawTables(
+  prescribingDb: { query: (sql: string) => Promise<unknown> },
+  dispensingDb: { query: (sql: string) => Promise<unknown> },
+) {
   await prescribingDb.query('DROP TABLE IF EXISTS bench_prescription, bench_outbox');
   await dispensingDb.query('DROP TABLE IF EXISTS bench_dispensable, bench_claim, bench_dispensation, bench_inbox, bench_outbox');
 }
@@ -93,10 +99,19 @@ function outboxParams(type: string, topic: string, subject: string, data: object
 /** Each step's duration in ms, as the lifecycle bench reports the real ones. */
 export type RawSteps = { issue: number; readModel: number; scan: number; claim: number; dispense: number };
 
-export async function rawLifecycle(prescribingPool: Pool, dispensingPool: Pool, input: RawLifecycleInput, keys: PatientKeys): Promise<RawSteps> {
+export async function rawLifecycle(
+  prescribingPool: Pool,
+  dispensingPool: Pool,
+  input: RawLifecycleInput,
+  keys: PatientKeys,
+): Promise<RawSteps> {
   const t0 = performance.now();
   const issued = await withClient(prescribingPool, (client) =>
-    insertIssued(client, { prescriberRpps: input.prescriberRpps, prescriber: input.prescriber, patient: input.patient, lines: input.lines, secure: false }, keys),
+    insertIssued(
+      client,
+      { prescriberRpps: input.prescriberRpps, prescriber: input.prescriber, patient: input.patient, lines: input.lines, secure: false },
+      keys,
+    ),
   );
   const t1 = performance.now();
   const id = issued.id;
@@ -113,7 +128,15 @@ export async function rawLifecycle(prescribingPool: Pool, dispensingPool: Pool, 
       await client.query(
         `INSERT INTO bench_dispensable (id, prescriber_rpps, patient_pseudonym, patient, lines, progress, hold_id, secure, status, issued_at, valid_until)
          VALUES ($1, $2, $3, $4, $5, '{}', NULL, false, 'ISSUED', $6, $7) ON CONFLICT DO NOTHING`,
-        [id, input.prescriberRpps, pseudonymise(input.patient.ins, keys), JSON.stringify(sealPatient(input.patient, keys)), JSON.stringify(input.lines), issued.issuedAt, issued.validUntil],
+        [
+          id,
+          input.prescriberRpps,
+          pseudonymise(input.patient.ins, keys),
+          JSON.stringify(sealPatient(input.patient, keys)),
+          JSON.stringify(input.lines),
+          issued.issuedAt,
+          issued.validUntil,
+        ],
       );
     }),
   );
@@ -175,13 +198,22 @@ export async function rawLifecycle(prescribingPool: Pool, dispensingPool: Pool, 
       await client.query('SELECT * FROM bench_claim WHERE id = $1 FOR UPDATE', [claimId]);
       await client.query(`${select} FOR UPDATE`, [id]);
       const now = new Date();
-      const lines = input.lines.map((line) => ({ lineNo: line.lineNo, quantity: line.quantity, ...(line.cip13 ? { cip13: line.cip13 } : {}) }));
+      const lines = input.lines.map((line) => ({
+        lineNo: line.lineNo,
+        quantity: line.quantity,
+        ...(line.cip13 ? { cip13: line.cip13 } : {}),
+      }));
       const dispensationId = randomUUID();
       await client.query(
         `INSERT INTO bench_dispensation (id, prescription_id, claim_id, pharmacy_finess, pharmacist_rpps, lines, dispensed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [dispensationId, id, claimId, pharmacy.finess, pharmacy.rpps, JSON.stringify(lines), now],
       );
-      const progress = Object.fromEntries(lines.map((line) => [line.lineNo, { given: line.quantity, forfeited: 0, lastDispensedAt: now.toISOString(), lastQuantity: line.quantity }]));
+      const progress = Object.fromEntries(
+        lines.map((line) => [
+          line.lineNo,
+          { given: line.quantity, forfeited: 0, lastDispensedAt: now.toISOString(), lastQuantity: line.quantity },
+        ]),
+      );
       await client.query(`UPDATE bench_dispensable SET progress = $2, status = 'DISPENSED' WHERE id = $1`, [id, JSON.stringify(progress)]);
       await client.query(`UPDATE bench_claim SET status = 'dispensed', ended_at = $2 WHERE id = $1`, [claimId, now]);
       await client.query(

@@ -20,7 +20,16 @@ export interface ServiceCounters {
 export async function readServiceCounters(baseUrl: string): Promise<ServiceCounters> {
   const response = await fetch(`${baseUrl}/metrics`);
   const samples = parsePrometheus(await response.text());
-  const counters: ServiceCounters = { httpRequests: 0, httpSeconds: 0, routes: {}, eventsConsumed: 0, handlerSeconds: 0, handled: 0, eventsProduced: 0, eventLoopLagP99Ms: NaN };
+  const counters: ServiceCounters = {
+    httpRequests: 0,
+    httpSeconds: 0,
+    routes: {},
+    eventsConsumed: 0,
+    handlerSeconds: 0,
+    handled: 0,
+    eventsProduced: 0,
+    eventLoopLagP99Ms: NaN,
+  };
   for (const { name, labels, value } of samples) {
     if (name === 'ordo_http_request_duration_seconds_count' || name === 'ordo_http_request_duration_seconds_sum') {
       if ((labels.route ?? '').startsWith('/metrics') || (labels.route ?? '').startsWith('/health')) continue;

@@ -13,7 +13,10 @@ function threadTicks(pid: number): Map<string, number> {
   for (const task of tasks) {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[-_ ]?\d+$/, '').replace(/\d+/g, 'N');
+      const name = stat
+        .slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+        .replace(/[-_ ]?\d+$/, '')
+        .replace(/\d+/g, 'N');
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       byName.set(name, (byName.get(name) ?? 0) + Number(rest[11]) + Number(rest[12]));
     } catch {

@@ -24,7 +24,16 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { repoRoot } from '../../tools/local/repo-root';
-import { dropDatabases, setUp, startFreshKafka, startPostgres, startService, stopAll, stopAllOnSignals, useOwnBuild } from '../support/infra';
+import {
+  dropDatabases,
+  setUp,
+  startFreshKafka,
+  startPostgres,
+  startService,
+  stopAll,
+  stopAllOnSignals,
+  useOwnBuild,
+} from '../support/infra';
 import { parsePrometheus } from '../../tools/local/prometheus';
 import { addResultsSection } from '../support/results';
 import { fmt, percentile, sleep, sortedCopy } from '../support/stats';
@@ -48,7 +57,10 @@ const HTTP_PORT = 15203;
 const PREFIX = 'ordo_bench_fraud';
 const ECHO_TOPIC = 'bench.echo';
 const ECHO_REPLY_TOPIC = 'bench.echo.reply';
-const load = () => loadavg().map((value) => value.toFixed(2)).join(' / ');
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
 const log = (line: string) => process.stdout.write(`[fraud bench] ${line}\n`);
 
 async function inboxCount(db: Client): Promise<number> {
@@ -180,7 +192,9 @@ async function roundTrips(
     };
     sentAt.set(checkId, process.hrtime.bigint());
     onSend();
-    inFlight.push(producer.send({ topic: requestTopic, acks: 1, messages: [message(FraudCheckRequested.type, target.prescriptionId, data)] }));
+    inFlight.push(
+      producer.send({ topic: requestTopic, acks: 1, messages: [message(FraudCheckRequested.type, target.prescriptionId, data)] }),
+    );
     if ((i + 1) % (CHECKS_PER_SECOND * 5) === 0) log(`  sent ${i + 1}/${total}, answered ${latencies.length}`);
   }
   await Promise.all(inFlight);
@@ -198,7 +212,9 @@ async function roundTrips(
     max: sorted[sorted.length - 1],
     decisions,
   };
-  log(`${title}: answered ${result.answered}/${total}: p50 ${fmt(result.p50)} ms, p95 ${fmt(result.p95)} ms, p99 ${fmt(result.p99)} ms, max ${fmt(result.max)} ms`);
+  log(
+    `${title}: answered ${result.answered}/${total}: p50 ${fmt(result.p50)} ms, p95 ${fmt(result.p95)} ms, p99 ${fmt(result.p99)} ms, max ${fmt(result.max)} ms`,
+  );
   return result;
 }
 
@@ -211,7 +227,13 @@ async function main(): Promise<void> {
   await dropDatabases(postgres.url, PREFIX, log);
   const env = { ...process.env, DATABASE_URL: postgres.url, KAFKA_BROKERS: kafka.brokers, LOG_LEVEL: 'warn' };
   await setUp(env, PREFIX, log);
-  await startService(root, 'fraud', HTTP_PORT, { ...env, DATABASE_NAME: `${PREFIX}_fraud`, KAFKA_SESSION_TIMEOUT_MS: '8000', FRAUD_VERDICT_STATS_MS: '5000' }, log);
+  await startService(
+    root,
+    'fraud',
+    HTTP_PORT,
+    { ...env, DATABASE_NAME: `${PREFIX}_fraud`, KAFKA_SESSION_TIMEOUT_MS: '8000', FRAUD_VERDICT_STATS_MS: '5000' },
+    log,
+  );
   const dbUrl = new URL(postgres.url);
   dbUrl.pathname = `/${PREFIX}_fraud`;
   const db = new Client({ connectionString: dbUrl.toString() });
@@ -255,7 +277,11 @@ async function main(): Promise<void> {
   await echoCommits.runEachMessage(
     async ({ message: request }) => {
       const { data } = JSON.parse(request.value!.toString('utf8'));
-      await echoProducer.send({ topic: ECHO_REPLY_TOPIC, acks: 1, messages: [{ key: request.key, value: JSON.stringify({ data: { checkId: data.checkId, decision: 'allow' } }) }] });
+      await echoProducer.send({
+        topic: ECHO_REPLY_TOPIC,
+        acks: 1,
+        messages: [{ key: request.key, value: JSON.stringify({ data: { checkId: data.checkId, decision: 'allow' } }) }],
+      });
     },
     { partitionsConsumedConcurrently: 3 },
   );
@@ -295,7 +321,10 @@ async function main(): Promise<void> {
   };
   const storm = await drain(`issued storm (${BACKLOG} events)`, async () => {
     for (let start = 0; start < BACKLOG; start += 1000) {
-      const batch = Array.from({ length: Math.min(1000, BACKLOG - start) }, (_, i) => issued(patients[(start + i) % PATIENTS], start + i).message);
+      const batch = Array.from(
+        { length: Math.min(1000, BACKLOG - start) },
+        (_, i) => issued(patients[(start + i) % PATIENTS], start + i).message,
+      );
       await producer.send({ topic: Topics.prescriptions, messages: batch });
     }
     return BACKLOG;
@@ -303,7 +332,8 @@ async function main(): Promise<void> {
   loads.push({ phase: 'after the issued storm', load: load() });
   let lifecycles = 0;
   const mix = await drain(`lifecycle mix (${BACKLOG} events)`, async () => {
-    for (let sent = 0; sent < BACKLOG; sent += 1000) await sendAll(producer, Array.from({ length: 250 }, () => lifecycle(lifecycles++)).flat());
+    for (let sent = 0; sent < BACKLOG; sent += 1000)
+      await sendAll(producer, Array.from({ length: 250 }, () => lifecycle(lifecycles++)).flat());
     return Math.ceil(BACKLOG / 1000) * 1000;
   });
   loads.push({ phase: 'after the lifecycle mix', load: load() });
@@ -360,7 +390,10 @@ async function main(): Promise<void> {
     };
     log(
       `${title}: produced ${produced} events in ${fmt(producedSeconds)} s (${fmt(produced / producedSeconds)}/s); lag max ${result.maxLag}, ` +
-        `last samples ${lag.slice(-4).map((sample) => sample.lag).join(', ')}; all consumed ${fmt(result.caughtUpAfter)} s after the producer stopped`,
+        `last samples ${lag
+          .slice(-4)
+          .map((sample) => sample.lag)
+          .join(', ')}; all consumed ${fmt(result.caughtUpAfter)} s after the producer stopped`,
     );
     return result;
   };
@@ -418,7 +451,10 @@ async function main(): Promise<void> {
       const r = run as Sustained;
       return [
         `- ${title}: produced ${r.produced} events${r === fraudLoaded ? ` and ${r.checks} checks` : ''} in ${fmt(r.producedSeconds)} s (${fmt(r.produced / r.producedSeconds)} events/s). ` +
-          `Lag (produced − consumed), every 0.5 s: max **${r.maxLag}**, last four ${r.lag.slice(-4).map((sample) => sample.lag).join(', ')}; ` +
+          `Lag (produced − consumed), every 0.5 s: max **${r.maxLag}**, last four ${r.lag
+            .slice(-4)
+            .map((sample) => sample.lag)
+            .join(', ')}; ` +
           `everything consumed ${fmt(r.caughtUpAfter)} s after the producer stopped.`,
         `  Samples (s: events): ${r.lag.map((sample) => `${fmt(sample.seconds, 1)}: ${sample.lag}`).join(' · ')}`,
       ];

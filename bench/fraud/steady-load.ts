@@ -16,7 +16,8 @@ export interface SteadyLoadData {
   firstLifecycle: number;
 }
 
-export type SteadyLoadMessage = { kind: 'produced'; events: number } | { kind: 'done'; events: number; seconds: number; lifecycles: number };
+export type SteadyLoadMessage =
+  { kind: 'produced'; events: number } | { kind: 'done'; events: number; seconds: number; lifecycles: number };
 
 async function run({ brokers, rate, seconds, firstLifecycle }: SteadyLoadData): Promise<void> {
   const producer = createKafka({ brokers, clientId: 'ordo-bench-fraud-load' }).producer();

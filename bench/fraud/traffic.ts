@@ -16,7 +16,12 @@ import { randomUUID } from 'node:crypto';
 
 const keys = patientKeysFromEnv({});
 const sealed = sealPatient({ ins: '2840375123456' + '46', firstName: 'A', lastName: 'B', birthDate: '1984-03-17', sex: 'F' }, keys);
-const LABELS = ['DOLIPRANE 1000 mg, comprimé', 'TRAMADOL BIOGARAN 50 mg, gélule', 'AMOXICILLINE 1 g, comprimé', 'ZOLPIDEM ARROW 10 mg, comprimé'];
+const LABELS = [
+  'DOLIPRANE 1000 mg, comprimé',
+  'TRAMADOL BIOGARAN 50 mg, gélule',
+  'AMOXICILLINE 1 g, comprimé',
+  'ZOLPIDEM ARROW 10 mg, comprimé',
+];
 
 export function issued(patient: string, n: number, label = LABELS[n % LABELS.length]) {
   const prescriptionId = generatePrescriptionId();
@@ -48,7 +53,16 @@ export function lifecycle(n: number): { topic: string; message: Message }[] {
   const id = made.prescriptionId;
   return [
     { topic: Topics.prescriptions, message: made.message },
-    { topic: Topics.dispensing, message: message(PrescriptionScanned.type, id, { prescriptionId: id, outcome: 'genuine', status: 'ISSUED', pharmacyFiness, pharmacistRpps }) },
+    {
+      topic: Topics.dispensing,
+      message: message(PrescriptionScanned.type, id, {
+        prescriptionId: id,
+        outcome: 'genuine',
+        status: 'ISSUED',
+        pharmacyFiness,
+        pharmacistRpps,
+      }),
+    },
     {
       topic: Topics.dispensing,
       message: message(PrescriptionClaimed.type, id, {
@@ -84,4 +98,3 @@ export async function sendAll(producer: Producer, items: { topic: string; messag
 export function message(type: string, subject: string, data: object): Message {
   return { key: subject, value: JSON.stringify(createCloudEvent('/ordo/bench', { type, subject, data })) };
 }
-

@@ -18,7 +18,16 @@ const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
 interface Body {
   prescriber?: unknown;
   patient?: PatientIdentity;
-  lines?: Array<{ cip13?: string; label?: string; dosage: string; quantity: number; unit: string; durationDays: number; renewals: number; substitutable?: boolean }>;
+  lines?: Array<{
+    cip13?: string;
+    label?: string;
+    dosage: string;
+    quantity: number;
+    unit: string;
+    durationDays: number;
+    renewals: number;
+    substitutable?: boolean;
+  }>;
   secure?: boolean;
 }
 
@@ -44,12 +53,23 @@ app.post('/v1/prescriptions', async (request, reply) => {
     durationDays: line.durationDays,
     renewals: line.renewals,
     substitutable: line.substitutable ?? true,
-    regulation: { narcotic: false, listI: false, listII: false, securePrescription: false, quantitiesInWords: false, substances: ['PARACÉTAMOL'] },
+    regulation: {
+      narcotic: false,
+      listI: false,
+      listII: false,
+      securePrescription: false,
+      quantitiesInWords: false,
+      substances: ['PARACÉTAMOL'],
+    },
   }));
   const patient = { ...body.patient };
   const client = await pool.connect();
   try {
-    const issued = await insertIssued(client, { prescriberRpps: BENCH_RPPS, prescriber: body.prescriber, patient, lines, secure: body.secure ?? false }, keys);
+    const issued = await insertIssued(
+      client,
+      { prescriberRpps: BENCH_RPPS, prescriber: body.prescriber, patient, lines, secure: body.secure ?? false },
+      keys,
+    );
     reply.code(201).header('location', `/v1/prescriptions/${issued.id}`);
     return {
       id: issued.id,

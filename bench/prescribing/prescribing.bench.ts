@@ -13,7 +13,15 @@ import { PatientIdentity, PrescribedLine, patientKeysFromEnv } from '@ordo/contr
 import { urlForDatabase } from '@ordo/database';
 import { createKafka } from '@ordo/messaging';
 import { createValidationPipe } from '@ordo/platform';
-import { KeyRing, PrescriptionId, QrTokenSigner, QrTokenVerifier, formatPrescriptionId, generatePrescriptionId, generateSigningKey } from '@ordo/rx-id';
+import {
+  KeyRing,
+  PrescriptionId,
+  QrTokenSigner,
+  QrTokenVerifier,
+  formatPrescriptionId,
+  generatePrescriptionId,
+  generateSigningKey,
+} from '@ordo/rx-id';
 import { jwtVerify } from 'jose';
 import { createPrivateKey, createPublicKey, sign as edSign, verify as edVerify } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -188,7 +196,13 @@ async function rawPgLoad(
     perSecond: sorted.length / measured.seconds,
     count: sorted.length,
     errors: measured.errors,
-    latency: { p50: percentile(sorted, 50), p97_5: percentile(sorted, 97.5), p99: percentile(sorted, 99), max: sorted[sorted.length - 1], mean: mean(sorted) },
+    latency: {
+      p50: percentile(sorted, 50),
+      p97_5: percentile(sorted, 97.5),
+      p99: percentile(sorted, 99),
+      max: sorted[sorted.length - 1],
+      mean: mean(sorted),
+    },
   };
   log(
     `${title}: ${fmt(result.perSecond)} tx/s, p50 ${fmt(result.latency.p50)} ms, p97.5 ${fmt(result.latency.p97_5)} ms, ` +
@@ -292,7 +306,7 @@ async function profiledHere<T>(file: string, run: string, work: () => Promise<T>
   const session = new Session();
   session.connect();
   const post = (method: string, params?: object) =>
-    new Promise<any>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));  
+    new Promise<any>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 500 });
   await post('Profiler.start');
@@ -334,7 +348,9 @@ async function main(): Promise<void> {
   const postgres = await startPostgres(root, log);
   report.machine = await describeMachine(root, postgres.url, loadAtStart);
   const cores = report.machine.cores;
-  log(`machine: ${cores} cores, ${fmt(report.machine.memoryGiB, 1)} GiB, Node ${report.machine.node}, PostgreSQL ${report.machine.postgres}`);
+  log(
+    `machine: ${cores} cores, ${fmt(report.machine.memoryGiB, 1)} GiB, Node ${report.machine.node}, PostgreSQL ${report.machine.postgres}`,
+  );
 
   await dropDatabases(postgres.url, CONFIG.prefix, log);
   const kafka = startFreshKafka(root, CONFIG.kafkaPort, log);
@@ -383,7 +399,11 @@ async function main(): Promise<void> {
   log(`minted a prescriber token (RPPS ${BENCH_RPPS})`);
 
   // One real request first: it must succeed, and its answer gives the stored lines for the baselines.
-  const first = await fetch(`${service.url}/v1/prescriptions`, { method: 'POST', headers, body: JSON.stringify(prescriptionRequest(999_999)) });
+  const first = await fetch(`${service.url}/v1/prescriptions`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(prescriptionRequest(999_999)),
+  });
   const firstText = await first.text();
   if (first.status !== 201) throw new Error(`POST /v1/prescriptions answered ${first.status}: ${firstText}`);
   const view = JSON.parse(firstText) as {
@@ -407,7 +427,8 @@ async function main(): Promise<void> {
     kafka: [kafkaPid],
   });
   const quiet = async () => {
-    if (CONFIG.quietWait > 0) await waitForQuiet(await cpuGroups({ name: 'service', pid: servicePid }), cores, log, { maxSeconds: CONFIG.quietWait });
+    if (CONFIG.quietWait > 0)
+      await waitForQuiet(await cpuGroups({ name: 'service', pid: servicePid }), cores, log, { maxSeconds: CONFIG.quietWait });
   };
 
   /**
@@ -447,7 +468,13 @@ async function main(): Promise<void> {
       try {
         await insertIssued(
           client,
-          { prescriberRpps: BENCH_RPPS, prescriber: view.prescriber, patient: { ...view.patient, ins: prescriptionRequest(n).patient.ins }, lines: view.lines, secure: false },
+          {
+            prescriberRpps: BENCH_RPPS,
+            prescriber: view.prescriber,
+            patient: { ...view.patient, ins: prescriptionRequest(n).patient.ins },
+            lines: view.lines,
+            secure: false,
+          },
           keys,
           oneStatement,
         );
@@ -645,7 +672,9 @@ async function main(): Promise<void> {
     await step(
       'bearer JWT signature and claims checked (jose `jwtVerify`, EdDSA)',
       'every request whose token the service has not verified yet',
-      asyncOpsPerSecond(2, () => jwtVerify(token, authPublicKey, { issuer: authSettings.issuer, audience: authSettings.audience, algorithms: ['EdDSA'] })),
+      asyncOpsPerSecond(2, () =>
+        jwtVerify(token, authPublicKey, { issuer: authSettings.issuer, audience: authSettings.audience, algorithms: ['EdDSA'] }),
+      ),
     );
     await step(
       'bearer JWT through `AccessTokenVerifier.verify`, same token again',
@@ -655,9 +684,15 @@ async function main(): Promise<void> {
     await step(
       'body through the `ValidationPipe` (class-transformer + class-validator)',
       'every POST',
-      asyncOpsPerSecond(2, (i) => pipe.transform(JSON.parse(bodies[i & 1023]), { type: 'body', metatype: IssuePrescriptionDto, data: undefined })),
+      asyncOpsPerSecond(2, (i) =>
+        pipe.transform(JSON.parse(bodies[i & 1023]), { type: 'body', metatype: IssuePrescriptionDto, data: undefined }),
+      ),
     );
-    await step('`JSON.parse` of the body + `JSON.stringify` of a view', 'Fastify does both', opsPerSecond(2, (i) => JSON.stringify(JSON.parse(bodies[i & 1023]))));
+    await step(
+      '`JSON.parse` of the body + `JSON.stringify` of a view',
+      'Fastify does both',
+      opsPerSecond(2, (i) => JSON.stringify(JSON.parse(bodies[i & 1023]))),
+    );
 
     // --- 5. PDFs in this process --------------------------------------------------------------------
     const printable: PrintablePrescription = {
@@ -728,7 +763,10 @@ async function main(): Promise<void> {
       {
         method: 'GET',
         path: `/v1/prescriptions/${storedIds[0]}/pdf`,
-        setupRequest: (request: autocannon.Request) => ({ ...request, path: `/v1/prescriptions/${storedIds[pdfNo++ % storedIds.length]}/pdf` }),
+        setupRequest: (request: autocannon.Request) => ({
+          ...request,
+          path: `/v1/prescriptions/${storedIds[pdfNo++ % storedIds.length]}/pdf`,
+        }),
       },
     ];
     await quiet();
@@ -903,8 +941,22 @@ function resultsTable(): string {
     );
   }
   if (r.tokens) {
-    add('QR token signed (`QrTokenSigner.sign`, 1 thread)', `${fmt(r.tokens.sign.perSecond)}/s`, '`crypto.sign` Ed25519, same text', `${fmt(r.tokens.rawSign.perSecond)}/s`, ratio(r.tokens.sign.perSecond, r.tokens.rawSign.perSecond), '');
-    add('QR token verified (`QrTokenVerifier.verify`, 1 thread)', `${fmt(r.tokens.verify.perSecond)}/s`, '`crypto.verify` Ed25519', `${fmt(r.tokens.rawVerify.perSecond)}/s`, ratio(r.tokens.verify.perSecond, r.tokens.rawVerify.perSecond), '');
+    add(
+      'QR token signed (`QrTokenSigner.sign`, 1 thread)',
+      `${fmt(r.tokens.sign.perSecond)}/s`,
+      '`crypto.sign` Ed25519, same text',
+      `${fmt(r.tokens.rawSign.perSecond)}/s`,
+      ratio(r.tokens.sign.perSecond, r.tokens.rawSign.perSecond),
+      '',
+    );
+    add(
+      'QR token verified (`QrTokenVerifier.verify`, 1 thread)',
+      `${fmt(r.tokens.verify.perSecond)}/s`,
+      '`crypto.verify` Ed25519',
+      `${fmt(r.tokens.rawVerify.perSecond)}/s`,
+      ratio(r.tokens.verify.perSecond, r.tokens.rawVerify.perSecond),
+      '',
+    );
   }
   if (r.pdf) {
     add(
@@ -1001,18 +1053,30 @@ function profileSection(): string {
   const out: string[] = [];
   for (const { run, file, summary } of report.profiles) {
     out.push(`#### CPU profile during ${run}`, '');
-    out.push(`\`${file.replace(`${root}/`, '')}\` (open in Chrome DevTools); ${fmt(summary.busyMs / 1000, 1)} s of CPU sampled out of ${fmt(summary.totalMs / 1000, 1)} s.`, '');
+    out.push(
+      `\`${file.replace(`${root}/`, '')}\` (open in Chrome DevTools); ${fmt(summary.busyMs / 1000, 1)} s of CPU sampled out of ${fmt(summary.totalMs / 1000, 1)} s.`,
+      '',
+    );
     out.push('| package | self % | on stack % |', '|---|---|---|');
     const inclusive = new Map(summary.inclusiveByCategory.map((s) => [s.name, s.percent]));
     const names = new Set([...summary.selfByCategory.map((s) => s.name), ...summary.inclusiveByCategory.map((s) => s.name)]);
     const self = new Map(summary.selfByCategory.map((s) => [s.name, s.percent]));
     for (const name of [...names].sort((a, b) => (inclusive.get(b) ?? 0) - (inclusive.get(a) ?? 0))) {
-      out.push(`| ${name} | ${self.has(name) ? self.get(name)!.toFixed(1) : '<'} | ${inclusive.has(name) ? inclusive.get(name)!.toFixed(1) : '<'} |`);
+      out.push(
+        `| ${name} | ${self.has(name) ? self.get(name)!.toFixed(1) : '<'} | ${inclusive.has(name) ? inclusive.get(name)!.toFixed(1) : '<'} |`,
+      );
     }
     if (summary.markers.length) {
-      out.push('', 'Named parts of the work (share of the sampled CPU with that part on the stack; indented parts are inside the one above):', '');
+      out.push(
+        '',
+        'Named parts of the work (share of the sampled CPU with that part on the stack; indented parts are inside the one above):',
+        '',
+      );
       out.push('| part | % of CPU |', '|---|---|');
-      for (const m of summary.markers) out.push(`| ${m.name.startsWith(' ') ? m.name.replace(/^( +)/, (sp) => '&nbsp;'.repeat(sp.length * 2)) : m.name} | ${m.percent.toFixed(1)} |`);
+      for (const m of summary.markers)
+        out.push(
+          `| ${m.name.startsWith(' ') ? m.name.replace(/^( +)/, (sp) => '&nbsp;'.repeat(sp.length * 2)) : m.name} | ${m.percent.toFixed(1)} |`,
+        );
     }
     out.push('', 'Hottest functions (self time):', '');
     for (const share of summary.selfByFunction.slice(0, 12)) out.push(`- ${share.percent.toFixed(1)} % ${share.name}`);
@@ -1040,8 +1104,12 @@ function markdown(): string {
     '',
     resultsTable(),
     '',
-    report.rowSizes ? `Rows written per issue: prescription ~${report.rowSizes.prescription} B (jsonb, on disk), outbox CloudEvent ~${report.rowSizes.outboxEvent} B of JSON.` : '',
-    report.kafkaEvents !== undefined ? `Kafka \`ordo.prescriptions\` held ${report.kafkaEvents} events at the end (one per prescription issued by the service).` : '',
+    report.rowSizes
+      ? `Rows written per issue: prescription ~${report.rowSizes.prescription} B (jsonb, on disk), outbox CloudEvent ~${report.rowSizes.outboxEvent} B of JSON.`
+      : '',
+    report.kafkaEvents !== undefined
+      ? `Kafka \`ordo.prescriptions\` held ${report.kafkaEvents} events at the end (one per prescription issued by the service).`
+      : '',
     '',
     ...(report.steps.length
       ? [

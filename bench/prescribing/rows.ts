@@ -1,7 +1,15 @@
 // The rows an issued prescription writes, in the scratch tables the baselines use: one prescription
 // row (~1 KB of jsonb) and one outbox row holding the CloudEvent, in one transaction, exactly the
 // columns the service writes through TypeORM and its Outbox.
-import { PatientIdentity, PatientKeys, PrescribedLine, PrescriptionIssued, createCloudEvent, pseudonymise, sealPatient } from '@ordo/contracts';
+import {
+  PatientIdentity,
+  PatientKeys,
+  PrescribedLine,
+  PrescriptionIssued,
+  createCloudEvent,
+  pseudonymise,
+  sealPatient,
+} from '@ordo/contracts';
 import { generatePrescriptionId } from '@ordo/rx-id';
 import type { PoolClient } from 'pg';
 

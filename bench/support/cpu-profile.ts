@@ -90,7 +90,13 @@ export function categoryOf(url: string, functionName: string): string {
 
 function frameName(node: ProfileNode): string {
   const { functionName, url, lineNumber } = node.callFrame;
-  const file = url ? url.replace(/^file:\/\//, '').split('/').slice(-2).join('/') : '';
+  const file = url
+    ? url
+        .replace(/^file:\/\//, '')
+        .split('/')
+        .slice(-2)
+        .join('/')
+    : '';
   return `${functionName || '(anonymous)'}${file ? ` ${file}:${lineNumber + 1}` : ''}`;
 }
 
@@ -158,8 +164,10 @@ export function summariseProfile(file: string, count = 15): ProfileSummary {
     inclusiveByCategory: top(inclusiveCategory, busyMs, count),
     selfByFunction: top(selfFunction, busyMs, count),
     inclusiveByFrame: top(inclusiveFrame, busyMs, 60),
-    markers: MARKERS.map((marker, index) => ({ name: marker.name, ms: markerUs[index] / 1000, percent: markerUs[index] / 10 / busyMs })).filter(
-      (share) => share.percent >= 0.3,
-    ),
+    markers: MARKERS.map((marker, index) => ({
+      name: marker.name,
+      ms: markerUs[index] / 1000,
+      percent: markerUs[index] / 10 / busyMs,
+    })).filter((share) => share.percent >= 0.3),
   };
 }

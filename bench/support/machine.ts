@@ -17,7 +17,9 @@ export interface Machine {
 
 function sh(command: string, args: string[], cwd?: string): string {
   try {
-    return execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return '';
   }

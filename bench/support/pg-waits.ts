@@ -42,9 +42,7 @@ export function startWaitSampler(connectionString: string, database: string, int
     await client.end().catch(() => undefined);
     return {
       samples,
-      byWait: [...counts]
-        .map(([wait, n]) => ({ wait, average: n / Math.max(1, samples) }))
-        .sort((a, b) => b.average - a.average),
+      byWait: [...counts].map(([wait, n]) => ({ wait, average: n / Math.max(1, samples) })).sort((a, b) => b.average - a.average),
     };
   };
 }

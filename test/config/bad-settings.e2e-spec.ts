@@ -14,7 +14,11 @@ async function startWith(name: ServiceName, env: Record<string, string>): Promis
 describe('a service given a setting it cannot work with', () => {
   it.each<[ServiceName, Record<string, string>, string]>([
     ['dispensing', { CLAIM_TTL_SECONDS: 'abc' }, 'CLAIM_TTL_SECONDS="abc" is refused: it takes an integer from 1 to 86400 (s)'],
-    ['prescribing', { EXPIRY_SWEEP_INTERVAL_MS: '10' }, 'EXPIRY_SWEEP_INTERVAL_MS="10" is refused: it takes an integer of at least 100 (ms)'],
+    [
+      'prescribing',
+      { EXPIRY_SWEEP_INTERVAL_MS: '10' },
+      'EXPIRY_SWEEP_INTERVAL_MS="10" is refused: it takes an integer of at least 100 (ms)',
+    ],
     ['fraud', { FRAUD_VERDICT_MEMORY_VERIFY: 'yes' }, 'FRAUD_VERDICT_MEMORY_VERIFY="yes" is refused: it takes `true` or `false`'],
     ['ops', { OPS_SERVICE_URLS: 'fraud' }, 'OPS_SERVICE_URLS="fraud" is refused: it takes comma-separated `name=url` with http(s) URLs'],
     ['dispensing', { KAFKA_BROKERS: 'kafka' }, 'KAFKA_BROKERS="kafka" is refused: it takes comma-separated `host:port`'],

@@ -1,12 +1,4 @@
-import {
-  CloudEvent,
-  EventContract,
-  FraudCheckRequested,
-  Topics,
-  createCloudEvent,
-  patientKeysFromEnv,
-  sealPatient,
-} from '@ordo/contracts';
+import { CloudEvent, EventContract, FraudCheckRequested, Topics, createCloudEvent, patientKeysFromEnv, sealPatient } from '@ordo/contracts';
 import { createKafka } from '@ordo/messaging';
 import { generatePrescriptionId } from '@ordo/rx-id';
 import { Consumer, Producer } from 'kafkajs';
@@ -61,7 +53,15 @@ export class FraudTraffic {
     return this.emit(
       FraudCheckRequested,
       prescriptionId,
-      { checkId: randomUUID(), prescriptionId, pharmacyFiness: pharmacy, pharmacistRpps: rpps('2000000000'), patientPseudonym: patient, narcotic, typed: false },
+      {
+        checkId: randomUUID(),
+        prescriptionId,
+        pharmacyFiness: pharmacy,
+        pharmacistRpps: rpps('2000000000'),
+        patientPseudonym: patient,
+        narcotic,
+        typed: false,
+      },
       '/ordo/dispensing',
     );
   }
@@ -79,7 +79,14 @@ export class FraudTraffic {
     quantity?: number;
     secure?: boolean;
     issuedAt?: Date;
-    regulation?: { narcotic: boolean; listI: boolean; listII: boolean; securePrescription: boolean; quantitiesInWords: boolean; substances: string[] };
+    regulation?: {
+      narcotic: boolean;
+      listI: boolean;
+      listII: boolean;
+      securePrescription: boolean;
+      quantitiesInWords: boolean;
+      substances: string[];
+    };
   }) {
     const issuedAt = options.issuedAt ?? new Date();
     const validUntil = new Date(issuedAt.getTime() + 90 * 86_400_000);
@@ -111,7 +118,15 @@ export class FraudTraffic {
     await this.emit(
       FraudCheckRequested,
       prescriptionId,
-      { checkId, prescriptionId, pharmacyFiness: pharmacy, pharmacistRpps: rpps('2000000000'), patientPseudonym: patient, narcotic, typed: false },
+      {
+        checkId,
+        prescriptionId,
+        pharmacyFiness: pharmacy,
+        pharmacistRpps: rpps('2000000000'),
+        patientPseudonym: patient,
+        narcotic,
+        typed: false,
+      },
       '/ordo/dispensing',
     );
     return checkId;

@@ -1,10 +1,4 @@
-import {
-  DispensingRefused,
-  PrescriptionDispensed,
-  PrescriptionIssued,
-  PrescriptionScanned,
-  Topics,
-} from '@ordo/contracts';
+import { DispensingRefused, PrescriptionDispensed, PrescriptionIssued, PrescriptionScanned, Topics } from '@ordo/contracts';
 import { randomUUID } from 'node:crypto';
 import { finess, rpps } from '../support/fixtures';
 import { OrdoSystem, eventually } from '../support/ordo-system';
@@ -37,24 +31,28 @@ describe('fraud: rules, verdicts, holds and cases', () => {
   });
 
   const alertsOf = (query: string) =>
-    eventually(async () => {
-      const response = await system.request('fraud', 'GET', `/v1/alerts?${query}`, { token: analyst });
-      return response.body.items?.length ? response.body : undefined;
-    }, 30000, `alerts for ${query}`);
+    eventually(
+      async () => {
+        const response = await system.request('fraud', 'GET', `/v1/alerts?${query}`, { token: analyst });
+        return response.body.items?.length ? response.body : undefined;
+      },
+      30000,
+      `alerts for ${query}`,
+    );
 
   /** Waits until fraud has recorded the prescription, so what follows is read against it. */
   const known = (id: string) =>
-    eventually(async () => {
-      const { rows } = await (await system.db('fraud')).query('SELECT 1 FROM watched_prescription WHERE id = $1', [id]);
-      return rows.length ? true : undefined;
-    }, 30000, `fraud to record ${id}`);
+    eventually(
+      async () => {
+        const { rows } = await (await system.db('fraud')).query('SELECT 1 FROM watched_prescription WHERE id = $1', [id]);
+        return rows.length ? true : undefined;
+      },
+      30000,
+      `fraud to record ${id}`,
+    );
 
   const fraudEventsOf = async (subject: string, types: string[]) =>
-    (
-      await readTopic(Topics.fraud, (messages) =>
-        types.every((type) => messages.some((m) => m.key === subject && m.event?.type === type)),
-      )
-    )
+    (await readTopic(Topics.fraud, (messages) => types.every((type) => messages.some((m) => m.key === subject && m.event?.type === type))))
       .filter((m) => m.key === subject)
       .map((m) => m.event!);
 
@@ -87,7 +85,11 @@ describe('fraud: rules, verdicts, holds and cases', () => {
       { code: 'DOUBLE_DISPENSE_ATTEMPT', weight: 60, reason: `pharmacy ${pharmacyB} tried to dispense a prescription already dispensed` },
     ]);
     expect(alert.evidence).toEqual([
-      expect.objectContaining({ eventId: refused.id, type: DispensingRefused.type, data: expect.objectContaining({ reason: 'ALREADY_DISPENSED' }) }),
+      expect.objectContaining({
+        eventId: refused.id,
+        type: DispensingRefused.type,
+        data: expect.objectContaining({ reason: 'ALREADY_DISPENSED' }),
+      }),
     ]);
     const events = await fraudEventsOf(id, ['fr.ordo.fraud.alert-raised.v1']);
     expect(events[0].data).toMatchObject({ alertId: alert.id, level: 'review', evidence: [refused.id] });
@@ -109,20 +111,33 @@ describe('fraud: rules, verdicts, holds and cases', () => {
     expect(alert.rules.map((rule: { code: string }) => rule.code).sort()).toEqual(['NARCOTIC_NOT_SECURE', 'NARCOTIC_TOO_LONG']);
     expect(alert.score).toBe(90);
     const placed = await fraudEventsOf(id, ['fr.ordo.fraud.hold-placed.v1']);
-    expect(placed.find((e) => e.type === 'fr.ordo.fraud.hold-placed.v1')!.data).toMatchObject({ prescriptionId: id, placedBy: 'rules', alertId: alert.id });
+    expect(placed.find((e) => e.type === 'fr.ordo.fraud.hold-placed.v1')!.data).toMatchObject({
+      prescriptionId: id,
+      placedBy: 'rules',
+      alertId: alert.id,
+    });
 
     const denied = await traffic.verdict(await traffic.check(id, patient, pharmacyA, true));
     expect(denied.data.decision).toBe('deny');
-    expect(denied.data.reasons.map((rule: { code: string }) => rule.code)).toEqual(expect.arrayContaining(['NARCOTIC_NOT_SECURE', 'NARCOTIC_TOO_LONG']));
+    expect(denied.data.reasons.map((rule: { code: string }) => rule.code)).toEqual(
+      expect.arrayContaining(['NARCOTIC_NOT_SECURE', 'NARCOTIC_TOO_LONG']),
+    );
 
     // The analyst's hold on top of the rules' one is refused: one hold at a time.
     const again = await system.request('fraud', 'POST', `/v1/alerts/${alert.id}/hold`, { token: analyst, body: { reason: 'again' } });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('HOLD_ALREADY_ACTIVE');
 
-    const lifted = await system.request('fraud', 'POST', `/v1/holds/${id}/lift`, { token: analyst, body: { reason: 'prescriber called: palliative care' } });
+    const lifted = await system.request('fraud', 'POST', `/v1/holds/${id}/lift`, {
+      token: analyst,
+      body: { reason: 'prescriber called: palliative care' },
+    });
     expect(lifted.status).toBe(200);
-    expect(lifted.body).toMatchObject({ prescriptionId: id, liftedBy: expect.any(String), liftReason: 'prescriber called: palliative care' });
+    expect(lifted.body).toMatchObject({
+      prescriptionId: id,
+      liftedBy: expect.any(String),
+      liftReason: 'prescriber called: palliative care',
+    });
     const afterLift = await traffic.verdict(await traffic.check(id, patient, pharmacyA, true));
     expect(afterLift.data.decision).toBe('review');
 
@@ -236,10 +251,14 @@ describe('fraud: rules, verdicts, holds and cases', () => {
       lines: [{ lineNo: 1, quantity: 30 }],
     });
     const db = await system.db('fraud');
-    await eventually(async () => {
-      const { rows } = await db.query('SELECT 1 FROM parked_event WHERE prescription_id = $1', [fifth.prescriptionId]);
-      return rows.length ? true : undefined;
-    }, 30000, 'the early dispensing to be parked');
+    await eventually(
+      async () => {
+        const { rows } = await db.query('SELECT 1 FROM parked_event WHERE prescription_id = $1', [fifth.prescriptionId]);
+        return rows.length ? true : undefined;
+      },
+      30000,
+      'the early dispensing to be parked',
+    );
     await traffic.emit(PrescriptionIssued, fifth.prescriptionId, fifth, '/ordo/prescribing');
 
     const page = await alertsOf(`patientPseudonym=${encodeURIComponent(patient)}&rule=PHARMACY_SHOPPING`);
@@ -258,10 +277,14 @@ describe('fraud: rules, verdicts, holds and cases', () => {
       `INSERT INTO parked_event (prescription_id, event, parked_at) VALUES ($1, '{}', now() - interval '91 days'), ($2, '{}', now() - interval '89 days')`,
       [old.prescriptionId, recent.prescriptionId],
     );
-    await eventually(async () => {
-      const { rows } = await db.query('SELECT 1 FROM parked_event WHERE prescription_id = $1', [old.prescriptionId]);
-      return rows.length === 0 ? true : undefined;
-    }, 30000, 'the 91-day-old parked presentation to be dropped');
+    await eventually(
+      async () => {
+        const { rows } = await db.query('SELECT 1 FROM parked_event WHERE prescription_id = $1', [old.prescriptionId]);
+        return rows.length === 0 ? true : undefined;
+      },
+      30000,
+      'the 91-day-old parked presentation to be dropped',
+    );
     const { rows } = await db.query('SELECT 1 FROM parked_event WHERE prescription_id = $1', [recent.prescriptionId]);
     expect(rows).toHaveLength(1);
   });
@@ -271,7 +294,14 @@ describe('fraud: rules, verdicts, holds and cases', () => {
     const now = Date.now();
     const label = 'OXYCODONE VIATRIS 10 mg, gélule';
     const first = traffic.issuedData({ patient, label, durationDays: 28, secure: true, issuedAt: new Date(now - 18 * 86_400_000) });
-    const second = traffic.issuedData({ patient, prescriber: rpps('5000000000'), label, durationDays: 28, secure: true, issuedAt: new Date(now) });
+    const second = traffic.issuedData({
+      patient,
+      prescriber: rpps('5000000000'),
+      label,
+      durationDays: 28,
+      secure: true,
+      issuedAt: new Date(now),
+    });
     await traffic.emit(PrescriptionIssued, first.prescriptionId, first, '/ordo/prescribing');
     await known(first.prescriptionId);
     await traffic.emit(PrescriptionIssued, second.prescriptionId, second, '/ordo/prescribing');
@@ -281,7 +311,14 @@ describe('fraud: rules, verdicts, holds and cases', () => {
 
   it('reads narcotics from the BDPM regulation of the lines, not from their labels', async () => {
     const patient = traffic.patient();
-    const regulation = { narcotic: true, listI: false, listII: false, securePrescription: true, quantitiesInWords: true, substances: ['MORPHINE (SULFATE DE)'] };
+    const regulation = {
+      narcotic: true,
+      listI: false,
+      listII: false,
+      securePrescription: true,
+      quantitiesInWords: true,
+      substances: ['MORPHINE (SULFATE DE)'],
+    };
     // A label that names no narcotic: only the regulation block says it is one.
     const issued = traffic.issuedData({ patient, label: 'ANTALGIQUE LP 30 mg, gélule', durationDays: 60, secure: false, regulation });
     await traffic.emit(PrescriptionIssued, issued.prescriptionId, issued, '/ordo/prescribing');
@@ -297,7 +334,9 @@ describe('fraud: rules, verdicts, holds and cases', () => {
     });
     await traffic.emit(PrescriptionIssued, plain.prescriptionId, plain, '/ordo/prescribing');
     await known(plain.prescriptionId);
-    const { rows } = await (await system.db('fraud')).query('SELECT narcotic FROM watched_prescription WHERE id = $1', [plain.prescriptionId]);
+    const { rows } = await (
+      await system.db('fraud')
+    ).query('SELECT narcotic FROM watched_prescription WHERE id = $1', [plain.prescriptionId]);
     expect(rows[0].narcotic).toBe(false);
   });
 
@@ -312,7 +351,11 @@ describe('fraud: rules, verdicts, holds and cases', () => {
     await traffic.resend(check, Topics.fraudChecks);
     const db = await system.db('fraud');
     const visits = async () =>
-      (await db.query(`SELECT count(*)::int AS n FROM patient_activity WHERE prescription_id = $1 AND kind = 'presented'`, [issued.prescriptionId])).rows[0].n;
+      (
+        await db.query(`SELECT count(*)::int AS n FROM patient_activity WHERE prescription_id = $1 AND kind = 'presented'`, [
+          issued.prescriptionId,
+        ])
+      ).rows[0].n;
     await eventually(async () => ((await visits()) === 1 ? true : undefined), 30000, 'the check to be recorded');
     // The redelivery has been through the inbox consumer (it records checks in order per partition) once a later check is recorded.
     const later = await traffic.checkEvent(issued.prescriptionId, patient, finess('69000009'));

@@ -42,7 +42,9 @@ const EXPECTED: ExpectedImport = (() => {
   const subset = readSubsetManifest(BDPM_FOLDER);
   if (!subset) return FULL_COPY;
   const why = SOURCE.origin === 'bundled' ? 'is absent (no ../shared/data/bdpm, no BDPM_DIR)' : 'is not the one in use';
-  process.stdout.write(`The full BDPM set ${why}: importing ${describeBdpmSource(SOURCE)}; asserting its own counts from subset-manifest.json\n`);
+  process.stdout.write(
+    `The full BDPM set ${why}: importing ${describeBdpmSource(SOURCE)}; asserting its own counts from subset-manifest.json\n`,
+  );
   return {
     counts: {
       medicine: subset.files['CIS_bdpm.txt'].rows,
@@ -103,7 +105,7 @@ describe('BDPM import into PostgreSQL', () => {
     await admin.end();
   });
 
-  it('loads every row of the four files, as SOURCE.md (or the subset\'s manifest) counts them, in a few seconds', async () => {
+  it("loads every row of the four files, as SOURCE.md (or the subset's manifest) counts them, in a few seconds", async () => {
     expect(first.counts).toEqual(SOURCE_COUNTS);
     expect(await tableCounts()).toEqual(SOURCE_COUNTS);
     expect(first.issues).toEqual([]);
@@ -131,7 +133,8 @@ describe('BDPM import into PostgreSQL', () => {
   it('leaves the tables as they were when a file is missing', async () => {
     const partial = mkdtempSync(join(tmpdir(), 'bdpm-partial-'));
     try {
-      for (const file of ['CIS_bdpm.txt', 'CIS_CIP_bdpm.txt', 'CIS_CPD_bdpm.txt']) copyFileSync(join(BDPM_FOLDER, file), join(partial, file));
+      for (const file of ['CIS_bdpm.txt', 'CIS_CIP_bdpm.txt', 'CIS_CPD_bdpm.txt'])
+        copyFileSync(join(BDPM_FOLDER, file), join(partial, file));
       await expect(importBdpm(client, partial)).rejects.toThrow(/cannot read CIS_COMPO_bdpm\.txt/);
       expect(await tableCounts()).toEqual(SOURCE_COUNTS);
     } finally {

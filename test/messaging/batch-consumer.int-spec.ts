@@ -63,7 +63,9 @@ describe('batched event consumer', () => {
     const runner = dataSource.createQueryRunner();
     await createMessagingTables(runner);
     await runner.release();
-    await dataSource.query('CREATE TABLE applied (seq bigserial PRIMARY KEY, event_id uuid NOT NULL, n int NOT NULL, batch_size int NOT NULL)');
+    await dataSource.query(
+      'CREATE TABLE applied (seq bigserial PRIMARY KEY, event_id uuid NOT NULL, n int NOT NULL, batch_size int NOT NULL)',
+    );
 
     const admin = kafka.admin();
     await admin.connect();

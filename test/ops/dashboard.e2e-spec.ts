@@ -56,8 +56,7 @@ describe('ops dashboard in a browser', () => {
     await system?.stop();
   });
 
-  const streamRow = (id: string, type: string) =>
-    page.locator(`tr[data-testid="stream-event"][data-subject="${id}"][data-type="${type}"]`);
+  const streamRow = (id: string, type: string) => page.locator(`tr[data-testid="stream-event"][data-subject="${id}"][data-type="${type}"]`);
 
   it('shows a newly issued prescription live, narrows to it, replays a dead letter, and reports counts, lag and health', async () => {
     await page.goto(`${system.url('ops')}/dashboard?token=${who.operator}`);
@@ -93,20 +92,26 @@ describe('ops dashboard in a browser', () => {
       'fr.ordo.dispensing.refused.v1',
       'fr.ordo.fraud.alert-raised.v1',
     ];
-    const rows = await eventually(async () => {
-      const shown = await page
-        .locator('tr[data-testid="stream-event"]')
-        .evaluateAll((trs) => trs.map((tr) => ({ subject: tr.getAttribute('data-subject'), type: tr.getAttribute('data-type') })));
-      const types = new Set(shown.map((row) => row.type));
-      const narrowed = shown.every((row) => row.subject === rx.id);
-      return narrowed && story.every((type) => types.has(type)) ? shown : undefined;
-    }, 15000, "the stream to show the prescription's story");
+    const rows = await eventually(
+      async () => {
+        const shown = await page
+          .locator('tr[data-testid="stream-event"]')
+          .evaluateAll((trs) => trs.map((tr) => ({ subject: tr.getAttribute('data-subject'), type: tr.getAttribute('data-type') })));
+        const types = new Set(shown.map((row) => row.type));
+        const narrowed = shown.every((row) => row.subject === rx.id);
+        return narrowed && story.every((type) => types.has(type)) ? shown : undefined;
+      },
+      15000,
+      "the stream to show the prescription's story",
+    );
     expect(rows.every((row) => row.subject === rx.id)).toBe(true);
     await expect(streamRow(warmUp.id, 'fr.ordo.prescription.issued.v1').count()).resolves.toBe(0);
     await page.locator('[data-testid="count-alerts"]', { hasText: /^[1-9]/ }).waitFor({ timeout: 15000 });
 
     // A dead letter dispensing could not apply: replay it from the dashboard and see it processed.
-    const history = await system.request('ops', 'GET', `/v1/events?subject=${rx.id}&type=fr.ordo.prescription.issued.v1`, { token: who.operator });
+    const history = await system.request('ops', 'GET', `/v1/events?subject=${rx.id}&type=fr.ordo.prescription.issued.v1`, {
+      token: who.operator,
+    });
     const letter = await deadLetterAnIssuedEvent(history.body.items[0].event as CloudEvent);
     const letterRow = page.locator(`tr[data-testid="dead-letter"][data-subject="${letter.prescriptionId}"]`);
     await letterRow.waitFor({ timeout: 15000 });
@@ -119,7 +124,9 @@ describe('ops dashboard in a browser', () => {
 
     // The replayed copy passes through the live stream, marked as such.
     await page.getByTestId('filter-subject').fill(letter.prescriptionId);
-    const replayed = page.locator(`tr[data-testid="stream-event"][data-subject="${letter.prescriptionId}"][data-topic="ordo.prescriptions"]`);
+    const replayed = page.locator(
+      `tr[data-testid="stream-event"][data-subject="${letter.prescriptionId}"][data-topic="ordo.prescriptions"]`,
+    );
     await replayed.waitFor({ timeout: 10000 });
     await expect(replayed.locator('.badge-replay').count()).resolves.toBe(1);
     await page.getByTestId('filter-subject').fill('');

@@ -16,7 +16,10 @@ async function cliLag(group: string, topic: string): Promise<number> {
     env: { ...process.env, NO_COLOR: '1' },
   });
   const groups: { group: string; partitions: { topic: string; lag: number }[] }[] = JSON.parse(stdout);
-  return groups.find((g) => g.group === group)!.partitions.filter((p) => p.topic === topic).reduce((sum, p) => sum + p.lag, 0);
+  return groups
+    .find((g) => g.group === group)!
+    .partitions.filter((p) => p.topic === topic)
+    .reduce((sum, p) => sum + p.lag, 0);
 }
 
 describe('consumer lag', () => {

@@ -46,17 +46,27 @@ describe('metrics of every service', () => {
     await producer.disconnect();
 
     // Wait for the end of the chain: ops has recorded fraud's alert and the dead letters.
-    const after = await eventually(async () => {
-      const now = await scrapeAll();
-      const done =
-        moved(now, 'ops', 'ordo_events_consumed_total', { type: ALERT, outcome: 'recorded' }) >= 1 &&
-        moved(now, 'dispensing', 'ordo_dead_letters_total', { topic: Topics.prescriptions, reason: 'malformed' }) >= 1 &&
-        moved(now, 'ops', 'ordo_stream_events_recorded_total', { topic: `${Topics.prescriptions}.dlq` }) >= 2;
-      return done ? now : undefined;
-    }, 30000, 'the traffic to reach every service');
+    const after = await eventually(
+      async () => {
+        const now = await scrapeAll();
+        const done =
+          moved(now, 'ops', 'ordo_events_consumed_total', { type: ALERT, outcome: 'recorded' }) >= 1 &&
+          moved(now, 'dispensing', 'ordo_dead_letters_total', { topic: Topics.prescriptions, reason: 'malformed' }) >= 1 &&
+          moved(now, 'ops', 'ordo_stream_events_recorded_total', { topic: `${Topics.prescriptions}.dlq` }) >= 2;
+        return done ? now : undefined;
+      },
+      30000,
+      'the traffic to reach every service',
+    );
 
     // prescribing: served the POST, published the issued event, applied the dispensing.
-    expect(moved(after, 'prescribing', 'ordo_http_request_duration_seconds_count', { method: 'POST', route: '/v1/prescriptions', status: '201' })).toBe(1);
+    expect(
+      moved(after, 'prescribing', 'ordo_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/v1/prescriptions',
+        status: '201',
+      }),
+    ).toBe(1);
     expect(moved(after, 'prescribing', 'ordo_events_produced_total', { type: ISSUED })).toBe(1);
     expect(moved(after, 'prescribing', 'ordo_events_consumed_total', { type: DISPENSED, outcome: 'applied' })).toBe(1);
     expect(moved(after, 'prescribing', 'ordo_event_handler_duration_seconds_count', { type: DISPENSED })).toBe(1);
@@ -68,9 +78,19 @@ describe('metrics of every service', () => {
     expect(moved(after, 'dispensing', 'ordo_events_produced_total', { type: DISPENSED })).toBe(1);
     expect(moved(after, 'dispensing', 'ordo_events_produced_total', { type: REFUSED })).toBe(1);
     expect(moved(after, 'dispensing', 'ordo_dead_letters_total', { topic: Topics.prescriptions, reason: 'malformed' })).toBe(1);
-    expect(moved(after, 'dispensing', 'ordo_http_request_duration_seconds_count', { method: 'POST', route: '/v1/claims', status: '201' })).toBe(1);
-    expect(moved(after, 'dispensing', 'ordo_http_request_duration_seconds_count', { method: 'POST', route: '/v1/claims/:id/dispense', status: '201' })).toBe(1);
-    expect(moved(after, 'dispensing', 'ordo_http_request_duration_seconds_count', { method: 'POST', route: '/v1/claims', status: '409' })).toBe(1);
+    expect(
+      moved(after, 'dispensing', 'ordo_http_request_duration_seconds_count', { method: 'POST', route: '/v1/claims', status: '201' }),
+    ).toBe(1);
+    expect(
+      moved(after, 'dispensing', 'ordo_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/v1/claims/:id/dispense',
+        status: '201',
+      }),
+    ).toBe(1);
+    expect(
+      moved(after, 'dispensing', 'ordo_http_request_duration_seconds_count', { method: 'POST', route: '/v1/claims', status: '409' }),
+    ).toBe(1);
 
     // fraud: applied the three events it cares about and raised one alert.
     for (const type of [ISSUED, DISPENSED, REFUSED]) {

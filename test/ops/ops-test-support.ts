@@ -35,10 +35,14 @@ export async function issuePrescription(system: OrdoSystem, prescriber: string):
 
 /** Waits until dispensing knows the prescription, then claims and dispenses it; the dispense's status. */
 export async function dispense(system: OrdoSystem, pharmacist: string, id: string): Promise<number> {
-  await eventually(async () => {
-    const response = await system.request('dispensing', 'GET', `/v1/prescriptions/${id}`, { token: pharmacist });
-    return response.status === 200 ? true : undefined;
-  }, 30000, 'dispensing to know the prescription');
+  await eventually(
+    async () => {
+      const response = await system.request('dispensing', 'GET', `/v1/prescriptions/${id}`, { token: pharmacist });
+      return response.status === 200 ? true : undefined;
+    },
+    30000,
+    'dispensing to know the prescription',
+  );
   const claimed = await system.request('dispensing', 'POST', '/v1/claims', { token: pharmacist, body: { typedId: id } });
   if (claimed.status !== 201) return claimed.status;
   const response = await system.request('dispensing', 'POST', `/v1/claims/${claimed.body.claimId}/dispense`, {

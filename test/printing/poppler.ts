@@ -33,7 +33,10 @@ export function pdfPageTexts(pdf: Buffer): Promise<string[]> {
   return withPdfFile(pdf, async (path) => {
     const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', path, '-']);
     // pdftotext ends every page with a form feed.
-    return stdout.split('\f').slice(0, -1).map((page) => page.replace(/\s+/g, ' '));
+    return stdout
+      .split('\f')
+      .slice(0, -1)
+      .map((page) => page.replace(/\s+/g, ' '));
   });
 }
 

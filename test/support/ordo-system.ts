@@ -1,15 +1,7 @@
 import { devTokenSigner, mintToken, type MintRequest } from '@ordo/auth';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import {
-  SERVICES,
-  ServiceName,
-  ServiceProcess,
-  killService,
-  spawnService,
-  stopService,
-  waitUntilReady,
-} from '../../tools/local/services';
+import { SERVICES, ServiceName, ServiceProcess, killService, spawnService, stopService, waitUntilReady } from '../../tools/local/services';
 import { TEST_DATABASE_PREFIX } from './test-env';
 
 const root = resolve(__dirname, '..', '..');
@@ -46,11 +38,7 @@ export class OrdoSystem {
     };
   }
 
-  static async start(
-    basePort: number,
-    services: readonly ServiceName[] = SERVICES,
-    extraEnv: NodeJS.ProcessEnv = {},
-  ): Promise<OrdoSystem> {
+  static async start(basePort: number, services: readonly ServiceName[] = SERVICES, extraEnv: NodeJS.ProcessEnv = {}): Promise<OrdoSystem> {
     const system = new OrdoSystem(basePort, extraEnv);
     try {
       await Promise.all(services.map((name) => system.startService(name)));

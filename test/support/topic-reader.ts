@@ -14,11 +14,7 @@ export interface ReadMessage {
  * Reads a topic from its beginning with a group of its own until `done` says it has seen enough,
  * the way an operator's consumer would. Returns every message read.
  */
-export async function readTopic(
-  topic: string,
-  done: (messages: ReadMessage[]) => boolean,
-  timeoutMs = 30000,
-): Promise<ReadMessage[]> {
+export async function readTopic(topic: string, done: (messages: ReadMessage[]) => boolean, timeoutMs = 30000): Promise<ReadMessage[]> {
   const kafka = createKafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'ordo-test-reader' });
   const consumer = kafka.consumer({ groupId: `ordo-test-reader-${randomUUID()}` });
   const messages: ReadMessage[] = [];
@@ -26,10 +22,7 @@ export async function readTopic(
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`read ${messages.length} messages from ${topic}, not what was expected`)),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => reject(new Error(`read ${messages.length} messages from ${topic}, not what was expected`)), timeoutMs);
       void consumer.run({
         eachMessage: async ({ message }) => {
           const value = message.value?.toString('utf8') ?? null;

@@ -36,8 +36,7 @@ export function settingsTable(): string {
   for (const [name, { readers, spec }] of rows) {
     const row = describeSetting(name, spec);
     const services = readers.filter((reader) => reader !== 'tools');
-    const by =
-      services.length === SERVICES ? `every service${readers.includes('tools') ? ', tools' : ''}` : readers.join(', ');
+    const by = services.length === SERVICES ? `every service${readers.includes('tools') ? ', tools' : ''}` : readers.join(', ');
     lines.push(`| \`${name}\` | ${row.defaultText} | ${by} | ${row.desc} | ${row.accepts} |`);
   }
   return lines.join('\n');

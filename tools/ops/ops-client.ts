@@ -19,7 +19,8 @@ export class OpsClient {
   static async fromEnv(env: NodeJS.ProcessEnv): Promise<OpsClient> {
     const config = loadConfig(toolSettings, env);
     const baseUrl = config.OPS_URL.replace(/\/$/, '');
-    const token = config.ORDO_TOKEN?.trim() || (await mintToken({ role: 'ops', subject: `cli:${env.USER ?? 'operator'}` }, devTokenSigner({}, env)));
+    const token =
+      config.ORDO_TOKEN?.trim() || (await mintToken({ role: 'ops', subject: `cli:${env.USER ?? 'operator'}` }, devTokenSigner({}, env)));
     return new OpsClient(baseUrl, token);
   }
 

@@ -14,7 +14,11 @@ export interface TailOptions extends TailFilter {
  * message, until interrupted. It joins a throw-away group and never commits, so it leaves no lag
  * behind and does not disturb the services' groups.
  */
-export async function tailEvents(options: TailOptions, env: NodeJS.ProcessEnv, write: (line: string) => void): Promise<() => Promise<void>> {
+export async function tailEvents(
+  options: TailOptions,
+  env: NodeJS.ProcessEnv,
+  write: (line: string) => void,
+): Promise<() => Promise<void>> {
   const config = messagingConfigFromEnv('cli', env);
   const kafka = createKafka({ brokers: config.brokers, clientId: 'ordo-cli-tail' });
   const consumer = kafka.consumer({ groupId: `ordo-cli-tail-${randomUUID()}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 250 });

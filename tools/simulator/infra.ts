@@ -49,7 +49,9 @@ export async function startInfrastructure(root: string, log: Log, serviceEnv: No
   // Prescribing first: dispensing reads its QR keys at start.
   for (const group of [['prescribing'], ['dispensing', 'fraud', 'ops']] as ServiceName[][]) {
     await Promise.all(
-      group.map((name) => startService(root, name, SIM_PORTS[name], { ...env, DATABASE_NAME: `${SIM_DATABASE_PREFIX}_${name}` }, log, 'errors')),
+      group.map((name) =>
+        startService(root, name, SIM_PORTS[name], { ...env, DATABASE_NAME: `${SIM_DATABASE_PREFIX}_${name}` }, log, 'errors'),
+      ),
     );
   }
   let fraudClient: Client | undefined;

@@ -20,9 +20,23 @@ describe('simulator scoring', () => {
       patientOf,
     );
     const byPattern = Object.fromEntries(scores.map((s) => [s.pattern, s]));
-    expect(byPattern['doctor-shopping']).toMatchObject({ injected: 2, flagged: 1, truePositives: 1, recall: 0.5, precision: 1, missed: ['p2'] });
+    expect(byPattern['doctor-shopping']).toMatchObject({
+      injected: 2,
+      flagged: 1,
+      truePositives: 1,
+      recall: 0.5,
+      precision: 1,
+      missed: ['p2'],
+    });
     // RX5's case also carries DOUBLE_DISPENSE_ATTEMPT: a double dispensing, not a replay.
-    expect(byPattern.replay).toMatchObject({ injected: 1, flagged: 2, truePositives: 1, falseFromOtherPatterns: 0, falseFromNormal: 1, superseded: 1 });
+    expect(byPattern.replay).toMatchObject({
+      injected: 1,
+      flagged: 2,
+      truePositives: 1,
+      falseFromOtherPatterns: 0,
+      falseFromNormal: 1,
+      superseded: 1,
+    });
     expect(byPattern['double-dispensing']).toMatchObject({ recall: 1, precision: 1 });
     expect(Number.isNaN(byPattern['forged-code'].recall)).toBe(true);
   });

@@ -60,7 +60,11 @@ export interface PatternScore {
  * prescriptions, for a patient pattern) carries one of the pattern's rule codes. Recall: injected
  * units flagged; precision: flagged units that were injected with that pattern.
  */
-export function scorePatterns(labels: Label[], alerts: AlertSeen[], patientOf: (prescriptionId: string) => string | undefined): PatternScore[] {
+export function scorePatterns(
+  labels: Label[],
+  alerts: AlertSeen[],
+  patientOf: (prescriptionId: string) => string | undefined,
+): PatternScore[] {
   return PATTERNS.map((pattern) => {
     const { unit, codes, supersededBy = [] } = PATTERN_RULES[pattern];
     const flagged = new Set<string>();
@@ -78,7 +82,9 @@ export function scorePatterns(labels: Label[], alerts: AlertSeen[], patientOf: (
     const labelledOther = new Set(labels.filter((label) => label.pattern !== pattern).map((label) => label.unit));
     // Prescription units of patient patterns (and the reverse) also count as "another pattern".
     const otherPatients = new Set(
-      labels.filter((label) => label.pattern !== pattern && PATTERN_RULES[label.pattern].unit === 'prescription').map((label) => patientOf(label.unit)),
+      labels
+        .filter((label) => label.pattern !== pattern && PATTERN_RULES[label.pattern].unit === 'prescription')
+        .map((label) => patientOf(label.unit)),
     );
     let truePositives = 0;
     let falseFromOther = 0;

@@ -59,19 +59,97 @@ interface Medicine {
   substance: string;
 }
 const PLAIN: Medicine[] = [
-  { cip13: '3400935955838', label: 'DOLIPRANE 1000 mg, comprimé', unit: 'comprimé', dosage: '1 comprimé 3 fois par jour', quantity: 24, durationDays: 8, substance: 'PARACÉTAMOL' },
-  { cip13: '3400930118801', label: 'METFORMINE BIOGARAN 1000 mg, comprimé pelliculé', unit: 'comprimé', dosage: '1 matin et soir', quantity: 60, durationDays: 30, substance: 'METFORMINE (CHLORHYDRATE DE)' },
-  { cip13: '3400930183052', label: 'ATORVASTATINE BIOGARAN 20 mg, comprimé pelliculé', unit: 'comprimé', dosage: '1 le soir', quantity: 30, durationDays: 30, substance: 'ATORVASTATINE CALCIQUE TRIHYDRATÉE' },
+  {
+    cip13: '3400935955838',
+    label: 'DOLIPRANE 1000 mg, comprimé',
+    unit: 'comprimé',
+    dosage: '1 comprimé 3 fois par jour',
+    quantity: 24,
+    durationDays: 8,
+    substance: 'PARACÉTAMOL',
+  },
+  {
+    cip13: '3400930118801',
+    label: 'METFORMINE BIOGARAN 1000 mg, comprimé pelliculé',
+    unit: 'comprimé',
+    dosage: '1 matin et soir',
+    quantity: 60,
+    durationDays: 30,
+    substance: 'METFORMINE (CHLORHYDRATE DE)',
+  },
+  {
+    cip13: '3400930183052',
+    label: 'ATORVASTATINE BIOGARAN 20 mg, comprimé pelliculé',
+    unit: 'comprimé',
+    dosage: '1 le soir',
+    quantity: 30,
+    durationDays: 30,
+    substance: 'ATORVASTATINE CALCIQUE TRIHYDRATÉE',
+  },
 ];
 const WATCHED: Medicine[] = [
-  { cip13: '3400930127209', label: 'TRAMADOL BIOGARAN 50 mg, gélule', unit: 'gélule', dosage: '1 gélule 3 fois par jour', quantity: 30, durationDays: 10, watched: true, substance: 'TRAMADOL (CHLORHYDRATE DE)' },
-  { cip13: '3400936388840', label: 'ZOLPIDEM ARROW 10 mg, comprimé pelliculé sécable', unit: 'comprimé', dosage: '1 au coucher', quantity: 14, durationDays: 14, watched: true, substance: 'ZOLPIDEM (TARTRATE DE)' },
-  { cip13: '3400936429116', label: 'ALPRAZOLAM BIOGARAN 0,25 mg, comprimé sécable', unit: 'comprimé', dosage: '1 matin et soir', quantity: 28, durationDays: 14, watched: true, substance: 'ALPRAZOLAM' },
-  { cip13: '3400930032916', label: 'PREGABALINE BIOGARAN 75 mg, gélule', unit: 'gélule', dosage: '1 matin et soir', quantity: 56, durationDays: 28, watched: true, substance: 'PRÉGABALINE' },
+  {
+    cip13: '3400930127209',
+    label: 'TRAMADOL BIOGARAN 50 mg, gélule',
+    unit: 'gélule',
+    dosage: '1 gélule 3 fois par jour',
+    quantity: 30,
+    durationDays: 10,
+    watched: true,
+    substance: 'TRAMADOL (CHLORHYDRATE DE)',
+  },
+  {
+    cip13: '3400936388840',
+    label: 'ZOLPIDEM ARROW 10 mg, comprimé pelliculé sécable',
+    unit: 'comprimé',
+    dosage: '1 au coucher',
+    quantity: 14,
+    durationDays: 14,
+    watched: true,
+    substance: 'ZOLPIDEM (TARTRATE DE)',
+  },
+  {
+    cip13: '3400936429116',
+    label: 'ALPRAZOLAM BIOGARAN 0,25 mg, comprimé sécable',
+    unit: 'comprimé',
+    dosage: '1 matin et soir',
+    quantity: 28,
+    durationDays: 14,
+    watched: true,
+    substance: 'ALPRAZOLAM',
+  },
+  {
+    cip13: '3400930032916',
+    label: 'PREGABALINE BIOGARAN 75 mg, gélule',
+    unit: 'gélule',
+    dosage: '1 matin et soir',
+    quantity: 56,
+    durationDays: 28,
+    watched: true,
+    substance: 'PRÉGABALINE',
+  },
 ];
 const NARCOTICS: Medicine[] = [
-  { cip13: '3400933323523', label: 'SKENAN L.P. 10 mg, microgranules à libération prolongée en gélule', unit: 'gélule', dosage: '1 gélule matin et soir', quantity: 28, durationDays: 14, narcotic: true, substance: 'MORPHINE (SULFATE DE)' },
-  { cip13: '3400930068571', label: 'OXYCODONE ARROW 10 mg, gélule', unit: 'gélule', dosage: '1 gélule matin et soir', quantity: 28, durationDays: 14, narcotic: true, substance: 'OXYCODONE (CHLORHYDRATE D\u2019)' },
+  {
+    cip13: '3400933323523',
+    label: 'SKENAN L.P. 10 mg, microgranules à libération prolongée en gélule',
+    unit: 'gélule',
+    dosage: '1 gélule matin et soir',
+    quantity: 28,
+    durationDays: 14,
+    narcotic: true,
+    substance: 'MORPHINE (SULFATE DE)',
+  },
+  {
+    cip13: '3400930068571',
+    label: 'OXYCODONE ARROW 10 mg, gélule',
+    unit: 'gélule',
+    dosage: '1 gélule matin et soir',
+    quantity: 28,
+    durationDays: 14,
+    narcotic: true,
+    substance: 'OXYCODONE (CHLORHYDRATE D\u2019)',
+  },
 ];
 
 // ---------------------------------------------------------------- population
@@ -89,7 +167,10 @@ interface Patient {
 const random = new Random(SEED);
 const keys = patientKeysFromEnv({});
 const prescribers = Array.from({ length: PRESCRIBERS }, (_, i) => withLuhnCheckDigit(String(1100000000 + i)));
-const pharmacies = Array.from({ length: PHARMACIES }, (_, i) => ({ finess: withLuhnCheckDigit(String(75200000 + i)), rpps: withLuhnCheckDigit(String(2100000000 + i)) }));
+const pharmacies = Array.from({ length: PHARMACIES }, (_, i) => ({
+  finess: withLuhnCheckDigit(String(75200000 + i)),
+  rpps: withLuhnCheckDigit(String(2100000000 + i)),
+}));
 let patientCount = 0;
 
 function newPatient(label?: Pattern): Patient {
@@ -104,7 +185,13 @@ function newPatient(label?: Pattern): Patient {
     key: `patient-${i}`,
     ins,
     pseudonym: pseudonymise(ins, keys),
-    identity: { ins, firstName: random.pick(['Camille', 'Louis', 'Emma', 'Jules', 'Léa', 'Hugo']), lastName: random.pick(['Martin', 'Bernard', 'Petit', 'Durand', 'Moreau']), birthDate: `${year}-${String(month).padStart(2, '0')}-15`, sex },
+    identity: {
+      ins,
+      firstName: random.pick(['Camille', 'Louis', 'Emma', 'Jules', 'Léa', 'Hugo']),
+      lastName: random.pick(['Martin', 'Bernard', 'Petit', 'Durand', 'Moreau']),
+      birthDate: `${year}-${String(month).padStart(2, '0')}-15`,
+      sex,
+    },
     gp: random.int(0, PRESCRIBERS - 1),
     // Most people use one pharmacy; some a second one near work.
     pharmacies: random.chance(0.25) ? [home, (home + random.int(1, PHARMACIES - 1)) % PHARMACIES] : [home],
@@ -163,7 +250,12 @@ class Services {
   }
 
   /** A prescriber issues through prescribing's API; the BDPM checks apply. */
-  async issue(prescriber: number, patient: Patient, medicines: Medicine[], secure = medicines.some((m) => m.watched || m.narcotic)): Promise<string | undefined> {
+  async issue(
+    prescriber: number,
+    patient: Patient,
+    medicines: Medicine[],
+    secure = medicines.some((m) => m.watched || m.narcotic),
+  ): Promise<string | undefined> {
     // Prescribers write narcotics and the watched hypnotics and anxiolytics on secure forms (the BDPM requires it of some).
     const token = await this.token({ role: 'prescriber', rpps: prescribers[prescriber] });
     const answer = await this.request('prescribing', 'POST', '/v1/prescriptions', token, {
@@ -174,7 +266,15 @@ class Services {
       },
       patient: patient.identity,
       secure,
-      lines: medicines.map((m) => ({ cip13: m.cip13, label: m.label, dosage: m.dosage, quantity: m.quantity, unit: m.unit, durationDays: m.durationDays, renewals: 0 })),
+      lines: medicines.map((m) => ({
+        cip13: m.cip13,
+        label: m.label,
+        dosage: m.dosage,
+        quantity: m.quantity,
+        unit: m.unit,
+        durationDays: m.durationDays,
+        renewals: 0,
+      })),
     });
     if (answer.status !== 201) {
       count(`issue refused ${answer.status} ${answer.body?.code ?? ''}`);
@@ -189,7 +289,12 @@ class Services {
    * An issued event with a simulated issue time (days ago), written to ordo.prescriptions as
    * prescribing writes it; `unchecked` ones are what prescribing's rules would have refused.
    */
-  async injectIssued(prescriber: number, patient: Patient, medicine: Medicine, options: { daysAgo: number; secure: boolean; durationDays?: number }): Promise<string> {
+  async injectIssued(
+    prescriber: number,
+    patient: Patient,
+    medicine: Medicine,
+    options: { daysAgo: number; secure: boolean; durationDays?: number },
+  ): Promise<string> {
     const prescriptionId = generatePrescriptionId();
     const issuedAt = new Date(Date.now() - options.daysAgo * DAY);
     const durationDays = options.durationDays ?? medicine.durationDays;
@@ -222,8 +327,17 @@ class Services {
         },
       ],
     };
-    const event = createCloudEvent('/ordo/prescribing', { type: PrescriptionIssued.type, subject: prescriptionId, data }, { correlationId: `simulator-${prescriptionId}` });
-    await this.producer!.send({ topic: Topics.prescriptions, messages: [{ key: prescriptionId, value: JSON.stringify(event), headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' } }] });
+    const event = createCloudEvent(
+      '/ordo/prescribing',
+      { type: PrescriptionIssued.type, subject: prescriptionId, data },
+      { correlationId: `simulator-${prescriptionId}` },
+    );
+    await this.producer!.send({
+      topic: Topics.prescriptions,
+      messages: [
+        { key: prescriptionId, value: JSON.stringify(event), headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' } },
+      ],
+    });
     count('issued (Kafka, simulated time)');
     prescriptionPatient.set(prescriptionId, patient.key);
     return prescriptionId;
@@ -253,7 +367,9 @@ class Services {
       return claimed.body?.code ?? String(claimed.status);
     }
     count(`claim verdict ${claimed.body.verdict.decision} (${claimed.body.verdict.source})`);
-    const dispensed = await this.request('dispensing', 'POST', `/v1/claims/${claimed.body.claimId}/dispense`, token, { secret: claimed.body.secret });
+    const dispensed = await this.request('dispensing', 'POST', `/v1/claims/${claimed.body.claimId}/dispense`, token, {
+      secret: claimed.body.secret,
+    });
     if (dispensed.status !== 201) {
       count(`dispense refused ${dispensed.status} ${dispensed.body?.code ?? ''}`);
       return dispensed.body?.code ?? String(dispensed.status);
@@ -287,7 +403,12 @@ class Services {
     for (let offset = 0; ; offset += 500) {
       const page = await this.request('fraud', 'GET', `/v1/alerts?limit=500&offset=${offset}`, token);
       if (page.status !== 200) throw new Error(`GET /v1/alerts: ${page.status} ${JSON.stringify(page.body)}`);
-      alerts.push(...page.body.items.map((item: { prescriptionId: string; ruleCodes: string[] }) => ({ prescriptionId: item.prescriptionId, ruleCodes: item.ruleCodes })));
+      alerts.push(
+        ...page.body.items.map((item: { prescriptionId: string; ruleCodes: string[] }) => ({
+          prescriptionId: item.prescriptionId,
+          ruleCodes: item.ruleCodes,
+        })),
+      );
       if (page.body.items.length < 500) return alerts;
     }
   }
@@ -341,7 +462,12 @@ function normalPatient(services: Services, patient: Patient): WeekPlan {
     const tasks: (() => Promise<void>)[] = [];
     if (week === narcoticWeek) {
       tasks.push(async () => {
-        await services.injectIssued(patient.gp, patient, { ...narcotic, durationDays: 28, quantity: 56 }, { daysAgo: earlier + 0.1, secure: true, durationDays: 28 });
+        await services.injectIssued(
+          patient.gp,
+          patient,
+          { ...narcotic, durationDays: 28, quantity: 56 },
+          { daysAgo: earlier + 0.1, secure: true, durationDays: 28 },
+        );
         const id = await services.issue(patient.gp, patient, [{ ...narcotic, durationDays: 28, quantity: 56 }], true);
         if (id && (await services.known(id, patient.pharmacies[0]))) await services.claimAndDispense(id, patient.pharmacies[0]);
       });
@@ -377,7 +503,10 @@ function fraudulent(services: Services, pattern: Pattern, forgeKid: () => Promis
   switch (pattern) {
     case 'doctor-shopping': {
       // 5–6 doctors over the weeks for watched molecules, all dispensed at the usual pharmacy.
-      const doctors = random.sample(prescribers.map((_, i) => i), random.int(5, 6));
+      const doctors = random.sample(
+        prescribers.map((_, i) => i),
+        random.int(5, 6),
+      );
       const weeks = doctors.map(() => random.int(0, WEEKS - 1));
       labels.push({ pattern, unit: patient.key });
       return (week) =>
@@ -393,7 +522,10 @@ function fraudulent(services: Services, pattern: Pattern, forgeKid: () => Promis
     }
     case 'pharmacy-shopping': {
       // One doctor, watched molecules, each presented at a different pharmacy.
-      const stops = random.sample(pharmacies.map((_, i) => i), random.int(5, 6));
+      const stops = random.sample(
+        pharmacies.map((_, i) => i),
+        random.int(5, 6),
+      );
       const weeks = stops.map(() => random.int(0, WEEKS - 1)).sort((a, b) => a - b);
       labels.push({ pattern, unit: patient.key });
       return (week) =>
@@ -474,7 +606,10 @@ function fraudulent(services: Services, pattern: Pattern, forgeKid: () => Promis
     }
     case 'overlapping-narcotics': {
       // Two secure, 28-day narcotic prescriptions from two doctors in the same week.
-      const doctors = random.sample(prescribers.map((_, i) => i), 2);
+      const doctors = random.sample(
+        prescribers.map((_, i) => i),
+        2,
+      );
       const narcotics = doctors.map(() => random.pick(NARCOTICS));
       labels.push({ pattern, unit: patient.key });
       return (week) =>
@@ -509,7 +644,9 @@ async function waitForFraudToSettle(infra: SimInfra): Promise<void> {
 async function main(): Promise<void> {
   stopAllOnSignals(log);
   const root = repoRoot();
-  log(`seed ${SEED}: ${NORMAL_PATIENTS} normal patients, ${PER_PATTERN} per fraud pattern, ${PRESCRIBERS} prescribers, ${PHARMACIES} pharmacies, ${WEEKS} simulated weeks`);
+  log(
+    `seed ${SEED}: ${NORMAL_PATIENTS} normal patients, ${PER_PATTERN} per fraud pattern, ${PRESCRIBERS} prescribers, ${PHARMACIES} pharmacies, ${WEEKS} simulated weeks`,
+  );
   const infra = await startInfrastructure(root, log, {
     // A loaded two-core machine answers slower than production; a longer wait keeps timeouts from deciding.
     FRAUD_CHECK_TIMEOUT_MS: process.env.FRAUD_CHECK_TIMEOUT_MS ?? '2000',
@@ -533,7 +670,9 @@ async function main(): Promise<void> {
       .filter(([name]) => /^(issued|dispensed|claim|scan|task)/.test(name))
       .map(([name, n]) => `${name}: ${n}`)
       .join(', ');
-    log(`week ${week + 1}/${WEEKS}: ${tasks.length} visits in ${((Date.now() - weekStarted) / 1000).toFixed(1)} s (load ${loadavg()[0].toFixed(1)}) — ${summary}`);
+    log(
+      `week ${week + 1}/${WEEKS}: ${tasks.length} visits in ${((Date.now() - weekStarted) / 1000).toFixed(1)} s (load ${loadavg()[0].toFixed(1)}) — ${summary}`,
+    );
   }
 
   log('waiting for fraud to consume everything');
@@ -555,7 +694,8 @@ async function main(): Promise<void> {
     '',
   ];
   for (const score of scores) {
-    if (score.missed.length) lines.push(`missed ${score.pattern}: ${score.missed.slice(0, 5).join(', ')}${score.missed.length > 5 ? ', …' : ''}`);
+    if (score.missed.length)
+      lines.push(`missed ${score.pattern}: ${score.missed.slice(0, 5).join(', ')}${score.missed.length > 5 ? ', …' : ''}`);
   }
   // Normal traffic flagged, by rule: where precision is lost.
   const injectedUnits = new Set(labels.map((label) => label.unit));

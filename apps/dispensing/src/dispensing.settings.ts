@@ -14,7 +14,13 @@ export const dispensingSettings = {
     desc: 'where dispensing fetches the QR verification keys when `QR_SIGNING_KEYS` is unset',
   }),
   QR_KEYS_REFRESH_MS: integer({ min: 1000, default: 300_000, unit: 'ms', desc: 'how often those keys are fetched again' }),
-  CLAIM_TTL_SECONDS: integer({ min: 1, max: 86_400, default: 900, unit: 's', desc: 'how long a claim holds a prescription for its pharmacy' }),
+  CLAIM_TTL_SECONDS: integer({
+    min: 1,
+    max: 86_400,
+    default: 900,
+    unit: 's',
+    desc: 'how long a claim holds a prescription for its pharmacy',
+  }),
   CLAIM_SWEEP_INTERVAL_MS: integer({ min: 100, default: 5000, unit: 'ms', desc: 'how often expired claims are freed' }),
   FRAUD_CHECK_TIMEOUT_MS: integer({ min: 1, max: 60_000, default: 500, unit: 'ms', desc: "how long dispensing waits for fraud's verdict" }),
 };

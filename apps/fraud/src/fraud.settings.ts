@@ -10,7 +10,7 @@ export const fraudSettings = {
     min: 0,
     max: 19,
     default: 10,
-    desc: 'the nice value of the main thread (event recording, analysts\' API) so that the verdict worker thread, at the process\'s priority, answers first on a busy machine; `0` turns it off',
+    desc: "the nice value of the main thread (event recording, analysts' API) so that the verdict worker thread, at the process's priority, answers first on a busy machine; `0` turns it off",
   }),
   FRAUD_VERDICT_MEMORY: integer({
     min: 0,

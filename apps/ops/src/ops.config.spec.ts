@@ -9,9 +9,13 @@ describe('ops configuration', () => {
   });
 
   it('stops with a message naming the variable on a bad value', () => {
-    expect(() => opsConfigFromEnv({ OPS_HISTORY_DAYS: 'forever' })).toThrow('OPS_HISTORY_DAYS="forever" is refused: it takes an integer from 1 to 3650');
+    expect(() => opsConfigFromEnv({ OPS_HISTORY_DAYS: 'forever' })).toThrow(
+      'OPS_HISTORY_DAYS="forever" is refused: it takes an integer from 1 to 3650',
+    );
     expect(() => opsConfigFromEnv({ OPS_LIVE_WINDOW: '0' })).toThrow('OPS_LIVE_WINDOW');
-    expect(() => serviceUrlsFromEnv({ OPS_SERVICE_URLS: 'fraud' })).toThrow('OPS_SERVICE_URLS="fraud" is refused: it takes comma-separated `name=url` with http(s) URLs');
+    expect(() => serviceUrlsFromEnv({ OPS_SERVICE_URLS: 'fraud' })).toThrow(
+      'OPS_SERVICE_URLS="fraud" is refused: it takes comma-separated `name=url` with http(s) URLs',
+    );
     expect(() => serviceUrlsFromEnv({ OPS_SERVICE_URLS: 'fraud=ftp://x' })).toThrow('OPS_SERVICE_URLS="fraud=ftp://x" is refused');
   });
 

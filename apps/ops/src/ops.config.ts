@@ -24,7 +24,10 @@ const WATCHED_SERVICES = ['prescribing', 'dispensing', 'fraud'] as const;
 /** `name=url,name=url`, each URL http(s), without its trailing slash. */
 function serviceUrlList(raw: string): Record<string, string> {
   const urls: Record<string, string> = {};
-  for (const entry of raw.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const match = /^([a-z][a-z0-9-]*)=(.+)$/.exec(entry);
     if (!match) throw new Error(`"${entry}" is not name=url`);
     const url = new URL(match[2]);
@@ -43,7 +46,7 @@ export const opsSettings = {
   OPS_LAG_INTERVAL_MS: integer({ min: 100, default: 5000, unit: 'ms', desc: 'how often consumer lag is measured' }),
   OPS_SERVICE_URLS: custom(serviceUrlList, 'comma-separated `name=url` with http(s) URLs', {
     default: undefined,
-    defaultText: 'the three ports below ops\' own',
+    defaultText: "the three ports below ops' own",
     desc: 'services whose `/health/ready` the dashboard shows',
   }),
   OPS_SERVICE_HOST: text({ default: '127.0.0.1', desc: 'the host of those services when `OPS_SERVICE_URLS` is unset' }),
@@ -66,7 +69,10 @@ export function opsConfig(values: OpsSettingsValues): OpsConfig {
   const serviceUrls =
     values.OPS_SERVICE_URLS ??
     Object.fromEntries(
-      WATCHED_SERVICES.map((name, index) => [name, `http://${values.OPS_SERVICE_HOST}:${values.HTTP_PORT - WATCHED_SERVICES.length + index}`]),
+      WATCHED_SERVICES.map((name, index) => [
+        name,
+        `http://${values.OPS_SERVICE_HOST}:${values.HTTP_PORT - WATCHED_SERVICES.length + index}`,
+      ]),
     );
   return {
     historyDays: values.OPS_HISTORY_DAYS,

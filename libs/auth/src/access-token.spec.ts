@@ -5,7 +5,15 @@ import { Test } from '@nestjs/testing';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AccessTokenRejected, AccessTokenVerifier, AuthModule, mintToken, resolveAuthSettings, VerificationKeysUnavailable, type TokenSigner } from './index';
+import {
+  AccessTokenRejected,
+  AccessTokenVerifier,
+  AuthModule,
+  mintToken,
+  resolveAuthSettings,
+  VerificationKeysUnavailable,
+  type TokenSigner,
+} from './index';
 
 const RPPS = '10003000006';
 
@@ -21,7 +29,13 @@ async function serveKeySet(publicKey: KeyObject, kid: string): Promise<{ url: st
 
 describe('AccessTokenVerifier', () => {
   const identityProvider = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const signer: TokenSigner = { privateKey: identityProvider.privateKey, algorithm: 'ES256', keyId: 'psc-2026', issuer: 'https://idp.example', audience: 'ordo' };
+  const signer: TokenSigner = {
+    privateKey: identityProvider.privateKey,
+    algorithm: 'ES256',
+    keyId: 'psc-2026',
+    issuer: 'https://idp.example',
+    audience: 'ordo',
+  };
 
   it('accepts an ES256 token against a configured P-256 public key', async () => {
     const pem = identityProvider.publicKey.export({ format: 'pem', type: 'spki' }).toString();
@@ -55,7 +69,11 @@ describe('AccessTokenVerifier', () => {
 
     it('refuses a token signed by a key the set does not publish', async () => {
       const verifier = AccessTokenVerifier.fromSettings(resolveAuthSettings({ jwksUrl: keySet.url, issuer: signer.issuer }, {}));
-      const impostor: TokenSigner = { ...signer, privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, keyId: 'not-published' };
+      const impostor: TokenSigner = {
+        ...signer,
+        privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey,
+        keyId: 'not-published',
+      };
       await expect(verifier.verify(await mintToken({ role: 'ops' }, impostor))).rejects.toThrow(
         new AccessTokenRejected('token is signed by a key the identity provider does not publish'),
       );
@@ -93,11 +111,14 @@ describe('AccessTokenVerifier', () => {
     });
 
     it('answers 503 AUTH_UNAVAILABLE, so callers retry instead of logging in again', async () => {
-      const response = await app.getHttpAdapter().getInstance().inject({
-        method: 'GET',
-        url: '/prescriptions',
-        headers: { authorization: `Bearer ${await mintToken({ role: 'prescriber', rpps: RPPS }, signer)}` },
-      });
+      const response = await app
+        .getHttpAdapter()
+        .getInstance()
+        .inject({
+          method: 'GET',
+          url: '/prescriptions',
+          headers: { authorization: `Bearer ${await mintToken({ role: 'prescriber', rpps: RPPS }, signer)}` },
+        });
       expect(response.statusCode).toBe(503);
       expect(response.json()).toMatchObject({ statusCode: 503, code: 'AUTH_UNAVAILABLE' });
     });

@@ -77,10 +77,16 @@ describe('BearerAuthGuard', () => {
   });
 
   const get = (url: string, token?: string, authorization = token && `Bearer ${token}`) =>
-    app.getHttpAdapter().getInstance().inject({ method: 'GET', url, headers: authorization ? { authorization } : {} });
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({ method: 'GET', url, headers: authorization ? { authorization } : {} });
 
   /** A token with exactly these claims, for the shapes `mintToken` refuses to make. */
-  const rawToken = (claims: Record<string, unknown>, sign: { issuer?: string; audience?: string; expiresAt?: number; key?: TokenSigner['privateKey'] } = {}) =>
+  const rawToken = (
+    claims: Record<string, unknown>,
+    sign: { issuer?: string; audience?: string; expiresAt?: number; key?: TokenSigner['privateKey'] } = {},
+  ) =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: 'EdDSA' })
       .setSubject('rpps:' + RPPS)
@@ -129,7 +135,9 @@ describe('BearerAuthGuard', () => {
   it('answers 401 to a token whose signature was tampered with', async () => {
     const token = await mintToken({ role: 'prescriber', rpps: RPPS }, signer);
     const [header, payload] = token.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), rpps: '19999999998' })).toString('base64url');
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), rpps: '19999999998' }),
+    ).toString('base64url');
     const response = await get('/prescriptions', `${header}.${forgedPayload}.${token.split('.')[2]}`);
     expect(response.statusCode).toBe(401);
     expect(response.json().message).toBe('token signature is invalid');
@@ -149,13 +157,19 @@ describe('BearerAuthGuard', () => {
   });
 
   it('answers 401 to an expired token', async () => {
-    const response = await get('/prescriptions', await rawToken({ roles: ['prescriber'], rpps: RPPS }, { expiresAt: Math.floor(Date.now() / 1000) - 120 }));
+    const response = await get(
+      '/prescriptions',
+      await rawToken({ roles: ['prescriber'], rpps: RPPS }, { expiresAt: Math.floor(Date.now() / 1000) - 120 }),
+    );
     expect(response.statusCode).toBe(401);
     expect(response.json()).toMatchObject({ code: 'UNAUTHENTICATED', message: 'token has expired' });
   });
 
   it('still accepts a token that expired within the 30 s clock tolerance', async () => {
-    const response = await get('/prescriptions', await rawToken({ roles: ['prescriber'], rpps: RPPS }, { expiresAt: Math.floor(Date.now() / 1000) - 10 }));
+    const response = await get(
+      '/prescriptions',
+      await rawToken({ roles: ['prescriber'], rpps: RPPS }, { expiresAt: Math.floor(Date.now() / 1000) - 10 }),
+    );
     expect(response.statusCode).toBe(200);
   });
 

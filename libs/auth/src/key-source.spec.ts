@@ -17,8 +17,15 @@ describe('auth configuration', () => {
   });
 
   it('reads issuer, audience and key file from the environment, treating empty as unset', () => {
-    const settings = resolveAuthSettings({}, { AUTH_ISSUER: 'https://auth.esante.gouv.fr', AUTH_AUDIENCE: '', AUTH_DEV_KEY_FILE: '/tmp/k.json' });
-    expect(settings).toEqual({ issuer: 'https://auth.esante.gouv.fr', audience: 'ordo', keySource: { kind: 'dev-key-file', path: '/tmp/k.json' } });
+    const settings = resolveAuthSettings(
+      {},
+      { AUTH_ISSUER: 'https://auth.esante.gouv.fr', AUTH_AUDIENCE: '', AUTH_DEV_KEY_FILE: '/tmp/k.json' },
+    );
+    expect(settings).toEqual({
+      issuer: 'https://auth.esante.gouv.fr',
+      audience: 'ordo',
+      keySource: { kind: 'dev-key-file', path: '/tmp/k.json' },
+    });
   });
 
   it('prefers the options it is given over the environment', () => {
@@ -56,7 +63,11 @@ describe('auth configuration', () => {
     ['a public key that is no PEM', { AUTH_PUBLIC_KEY: 'hello' }, /^AUTH_PUBLIC_KEY is not a PEM public key/],
     ['a private key given as the public key', { AUTH_PUBLIC_KEY: privatePem }, /^AUTH_PUBLIC_KEY holds a private key/],
     ['an RSA public key', { AUTH_PUBLIC_KEY: rsaPem }, /^AUTH_PUBLIC_KEY must be an Ed25519 or P-256 \(ES256\) public key, not rsa/],
-    ['two key sources at once', { AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_PUBLIC_KEY: ed25519Pem() }, /^set only one of AUTH_JWKS_URL, AUTH_PUBLIC_KEY/],
+    [
+      'two key sources at once',
+      { AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_PUBLIC_KEY: ed25519Pem() },
+      /^set only one of AUTH_JWKS_URL, AUTH_PUBLIC_KEY/,
+    ],
     ['production without a key', { NODE_ENV: 'production' }, /^AUTH_JWKS_URL or AUTH_PUBLIC_KEY must be set when NODE_ENV=production/],
     ['an empty issuer option', { AUTH_ISSUER: 'x' }, /^AUTH_ISSUER must not be empty/, { issuer: ' ' }],
   ])('refuses %s with a message naming the variable', (_case, env, message, options = {}) => {
@@ -73,7 +84,9 @@ describe('auth configuration', () => {
   });
 
   it('stops the app from starting when the configuration is invalid', async () => {
-    const moduleRef = Test.createTestingModule({ imports: [ServiceConfigModule.forRoot({}), AuthModule.forRoot({ publicKeyPem: 'hello' })] });
+    const moduleRef = Test.createTestingModule({
+      imports: [ServiceConfigModule.forRoot({}), AuthModule.forRoot({ publicKeyPem: 'hello' })],
+    });
     await expect(moduleRef.compile()).rejects.toThrow(/AUTH_PUBLIC_KEY is not a PEM public key/);
   });
 });

@@ -22,8 +22,16 @@ export interface AuthOptions {
  * source, whether it parses) settled there.
  */
 export const authSettings = {
-  AUTH_JWKS_URL: url({ protocols: ['https:', 'http:'], default: undefined, desc: "the identity provider's key set (https; http only for localhost)" }),
-  AUTH_PUBLIC_KEY: text({ default: undefined, accepts: 'a PEM public key (Ed25519 or P-256), `\\n` for line breaks', desc: 'or one public key that signs tokens' }),
+  AUTH_JWKS_URL: url({
+    protocols: ['https:', 'http:'],
+    default: undefined,
+    desc: "the identity provider's key set (https; http only for localhost)",
+  }),
+  AUTH_PUBLIC_KEY: text({
+    default: undefined,
+    accepts: 'a PEM public key (Ed25519 or P-256), `\\n` for line breaks',
+    desc: 'or one public key that signs tokens',
+  }),
   AUTH_DEV_KEY_FILE: text({
     default: undefined,
     defaultText: '`.local/auth-dev-key.json`',
@@ -44,9 +52,7 @@ export type SigningAlgorithm = 'EdDSA' | 'ES256';
 
 /** Where the keys that verify tokens come from. */
 export type VerificationKeySource =
-  | { kind: 'jwks'; url: URL }
-  | { kind: 'public-key'; key: KeyObject; algorithm: SigningAlgorithm }
-  | { kind: 'dev-key-file'; path: string };
+  { kind: 'jwks'; url: URL } | { kind: 'public-key'; key: KeyObject; algorithm: SigningAlgorithm } | { kind: 'dev-key-file'; path: string };
 
 export interface AuthSettings {
   issuer: string;

@@ -24,14 +24,23 @@ describe('token minting for development', () => {
     const second = devTokenSigner({ devKeyFile });
     expect(second.keyId).toBe(first.keyId);
     expect(second.privateKey.equals(first.privateKey)).toBe(true);
-    expect(JSON.parse(readFileSync(devKeyFile, 'utf8'))).toMatchObject({ alg: 'EdDSA', kid: first.keyId, publicJwk: { kty: 'OKP', crv: 'Ed25519' } });
+    expect(JSON.parse(readFileSync(devKeyFile, 'utf8'))).toMatchObject({
+      alg: 'EdDSA',
+      kid: first.keyId,
+      publicJwk: { kty: 'OKP', crv: 'Ed25519' },
+    });
   });
 
   it('mints a token the services accept with the same key file', async () => {
     const devKeyFile = join(dir, 'auth-dev-key.json');
     const token = await mintToken({ role: 'prescriber', rpps: RPPS, name: 'Dr Claire Martin' }, devTokenSigner({ devKeyFile }));
     const verifier = AccessTokenVerifier.fromSettings(resolveAuthSettings({ devKeyFile }, {}));
-    await expect(verifier.verify(token)).resolves.toEqual({ subject: `rpps:${RPPS}`, roles: ['prescriber'], rpps: RPPS, name: 'Dr Claire Martin' });
+    await expect(verifier.verify(token)).resolves.toEqual({
+      subject: `rpps:${RPPS}`,
+      roles: ['prescriber'],
+      rpps: RPPS,
+      name: 'Dr Claire Martin',
+    });
   });
 
   it('signs with the issuer and audience of the environment, for one hour unless told otherwise', async () => {
@@ -39,7 +48,14 @@ describe('token minting for development', () => {
     const signer = devTokenSigner({}, { AUTH_DEV_KEY_FILE: devKeyFile, AUTH_ISSUER: 'ordo-staging', AUTH_AUDIENCE: 'ordo-api' });
     const before = Math.floor(Date.now() / 1000);
     const claims = claimsOf(await mintToken({ role: 'pharmacist', rpps: RPPS, finess: FINESS }, signer));
-    expect(claims).toMatchObject({ iss: 'ordo-staging', aud: 'ordo-api', sub: `rpps:${RPPS}`, roles: ['pharmacist'], rpps: RPPS, finess: FINESS });
+    expect(claims).toMatchObject({
+      iss: 'ordo-staging',
+      aud: 'ordo-api',
+      sub: `rpps:${RPPS}`,
+      roles: ['pharmacist'],
+      rpps: RPPS,
+      finess: FINESS,
+    });
     expect(claims.exp - claims.iat).toBe(3600);
     expect(claims.iat).toBeGreaterThanOrEqual(before);
     expect(claims.jti).toEqual(expect.any(String));
@@ -66,12 +82,16 @@ describe('token minting for development', () => {
   it('names AUTH_DEV_KEY_FILE and says what to do when the key file is damaged', () => {
     const devKeyFile = join(dir, 'auth-dev-key.json');
     writeFileSync(devKeyFile, '{ "alg": "EdDSA", ');
-    expect(() => devTokenSigner({ devKeyFile })).toThrow(/^AUTH_DEV_KEY_FILE \(.*auth-dev-key\.json\) is not a usable development key file: .*delete it/);
+    expect(() => devTokenSigner({ devKeyFile })).toThrow(
+      /^AUTH_DEV_KEY_FILE \(.*auth-dev-key\.json\) is not a usable development key file: .*delete it/,
+    );
   });
 
   it('names AUTH_DEV_KEY_FILE when the key file cannot be created', () => {
     const blocker = join(dir, 'not-a-directory');
     writeFileSync(blocker, '');
-    expect(() => devTokenSigner({ devKeyFile: join(blocker, 'auth-dev-key.json') })).toThrow(/^AUTH_DEV_KEY_FILE \(.*\) cannot be read or created: /);
+    expect(() => devTokenSigner({ devKeyFile: join(blocker, 'auth-dev-key.json') })).toThrow(
+      /^AUTH_DEV_KEY_FILE \(.*\) cannot be read or created: /,
+    );
   });
 });

@@ -84,5 +84,11 @@ export function devTokenSigner(options: AuthOptions = {}, env: NodeJS.ProcessEnv
     );
   }
   const pair = loadOrCreateDevKeyPair(settings.keySource.path);
-  return { privateKey: pair.privateKey, algorithm: pair.algorithm, keyId: pair.keyId, issuer: settings.issuer, audience: settings.audience };
+  return {
+    privateKey: pair.privateKey,
+    algorithm: pair.algorithm,
+    keyId: pair.keyId,
+    issuer: settings.issuer,
+    audience: settings.audience,
+  };
 }

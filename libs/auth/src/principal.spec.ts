@@ -4,13 +4,15 @@ const RPPS = '10003000006';
 
 describe('principalFromClaims', () => {
   it('reads subject, roles, rpps, finess and name', () => {
-    expect(principalFromClaims({ sub: 'rpps:' + RPPS, roles: ['pharmacist'], rpps: RPPS, finess: '750712184', name: 'Dr Martin' })).toEqual({
-      subject: 'rpps:' + RPPS,
-      roles: ['pharmacist'],
-      rpps: RPPS,
-      finess: '750712184',
-      name: 'Dr Martin',
-    });
+    expect(principalFromClaims({ sub: 'rpps:' + RPPS, roles: ['pharmacist'], rpps: RPPS, finess: '750712184', name: 'Dr Martin' })).toEqual(
+      {
+        subject: 'rpps:' + RPPS,
+        roles: ['pharmacist'],
+        rpps: RPPS,
+        finess: '750712184',
+        name: 'Dr Martin',
+      },
+    );
   });
 
   it('accepts a Corsican FINESS, which starts with 2A or 2B', () => {
@@ -34,7 +36,10 @@ describe('principalFromClaims', () => {
     [{ sub: 's', roles: ['prescriber'], rpps: '1000300000' }, 'rpps claim must be 11 digits'],
     [{ sub: 's', roles: ['pharmacist'], rpps: RPPS }, 'pharmacist token requires a finess claim'],
     [{ sub: 's', roles: ['pharmacist'], finess: '750712184' }, 'pharmacist token requires an rpps claim'],
-    [{ sub: 's', roles: ['pharmacist'], rpps: RPPS, finess: '75071218' }, 'finess claim must be 9 characters (digits, or 2A/2B then 7 digits)'],
+    [
+      { sub: 's', roles: ['pharmacist'], rpps: RPPS, finess: '75071218' },
+      'finess claim must be 9 characters (digits, or 2A/2B then 7 digits)',
+    ],
     [{ sub: 's', roles: ['ops'], rpps: 'abc' }, 'rpps claim must be 11 digits'],
   ])('refuses %j: %s', (claims, reason) => {
     expect(() => principalFromClaims(claims)).toThrow(reason);

@@ -36,7 +36,12 @@ describe('settings', () => {
   });
 
   it('describes a setting for the README', () => {
-    expect(describeSetting('PORT', settings.PORT)).toEqual({ name: 'PORT', defaultText: '`3000`', desc: 'where it listens', accepts: 'an integer from 1 to 65535' });
+    expect(describeSetting('PORT', settings.PORT)).toEqual({
+      name: 'PORT',
+      defaultText: '`3000`',
+      desc: 'where it listens',
+      accepts: 'an integer from 1 to 65535',
+    });
     expect(describeSetting('NAME', settings.NAME).defaultText).toBe('required');
     expect(describeSetting('HOME', settings.HOME).defaultText).toBe('—');
   });

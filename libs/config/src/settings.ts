@@ -143,7 +143,9 @@ export function oneOf<T extends string, O extends Common<T>>(choices: readonly T
 }
 
 /** A comma-separated list; each item checked by `item`, which throws to refuse it. */
-export function list<O extends Common<string[]> & { accepts: string; item?: (value: string) => void }>(options: O): Setting<Value<string[], O>> {
+export function list<O extends Common<string[]> & { accepts: string; item?: (value: string) => void }>(
+  options: O,
+): Setting<Value<string[], O>> {
   return setting(
     (raw) => {
       const items = raw

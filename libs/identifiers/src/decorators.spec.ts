@@ -32,20 +32,20 @@ describe('identifier decorators', () => {
   });
 
   it('name the field and the rule in the message', () => {
-    expect(
-      messages({ rpps: '79927398714', finess: '75071218', nir: '295109912611199', ins: 1, cip13: '3400949497295', cis: 'x' }),
-    ).toEqual({
-      rpps: ['rpps must be an 11-digit RPPS number with a valid Luhn check digit'],
-      finess: ['finess must be a 9-digit FINESS number with a valid Luhn check digit'],
-      nir: [
-        'nir must be a NIR/INS: 13 characters (digits, 2A or 2B for Corsica) and a 2-digit key equal to 97 minus the number mod 97, spaces allowed',
-      ],
-      ins: [
-        'ins must be a NIR/INS: 13 characters (digits, 2A or 2B for Corsica) and a 2-digit key equal to 97 minus the number mod 97, spaces allowed',
-      ],
-      cip13: ['cip13 must be a 13-digit CIP13 code starting with 34009 with a valid EAN-13 check digit'],
-      cis: ['cis must be an 8-digit CIS code'],
-    });
+    expect(messages({ rpps: '79927398714', finess: '75071218', nir: '295109912611199', ins: 1, cip13: '3400949497295', cis: 'x' })).toEqual(
+      {
+        rpps: ['rpps must be an 11-digit RPPS number with a valid Luhn check digit'],
+        finess: ['finess must be a 9-digit FINESS number with a valid Luhn check digit'],
+        nir: [
+          'nir must be a NIR/INS: 13 characters (digits, 2A or 2B for Corsica) and a 2-digit key equal to 97 minus the number mod 97, spaces allowed',
+        ],
+        ins: [
+          'ins must be a NIR/INS: 13 characters (digits, 2A or 2B for Corsica) and a 2-digit key equal to 97 minus the number mod 97, spaces allowed',
+        ],
+        cip13: ['cip13 must be a 13-digit CIP13 code starting with 34009 with a valid EAN-13 check digit'],
+        cis: ['cis must be an 8-digit CIS code'],
+      },
+    );
   });
 
   it('validate each element of an array and accept a custom message', () => {

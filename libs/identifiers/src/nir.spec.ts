@@ -53,8 +53,7 @@ describe('NIR / INS', () => {
       fc.integer({ min: 1, max: 95 }).map((d) => String(d).padStart(2, '0')),
       fc.constantFrom('2A', '2B'),
     );
-    const digits = (n: number) =>
-      fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
+    const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
     const body = fc.tuple(digits(5), department, digits(6)).map((parts) => parts.join(''));
     fc.assert(
       fc.property(body, (body13) => {

@@ -31,11 +31,7 @@ const DEFAULT_BATCH_SIZE = 4000;
  * than TRUNCATE so that lookups running meanwhile are not blocked by TRUNCATE's exclusive lock
  * for the seconds the load takes. The client must not be inside a transaction already.
  */
-export async function importBdpm(
-  client: PoolClient | Client,
-  folder: string,
-  options: BdpmImportOptions = {},
-): Promise<BdpmImportResult> {
+export async function importBdpm(client: PoolClient | Client, folder: string, options: BdpmImportOptions = {}): Promise<BdpmImportResult> {
   const started = Date.now();
   const data = await readBdpmFolder(folder);
   refuseEmptyFiles(data);

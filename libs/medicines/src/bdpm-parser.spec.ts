@@ -95,9 +95,7 @@ describe('parsePresentations', () => {
     const line = fixture('CIS_CIP_bdpm.txt').toString('utf8').split('\n')[0].replace('3400936145825', '3400936145826');
     const { records, issues } = parsePresentations(line);
     expect(records).toEqual([]);
-    expect(issues).toEqual([
-      { file: 'CIS_CIP_bdpm.txt', line: 1, message: 'CIP13 is not a valid 34009 EAN-13: "3400936145826"' },
-    ]);
+    expect(issues).toEqual([{ file: 'CIS_CIP_bdpm.txt', line: 1, message: 'CIP13 is not a valid 34009 EAN-13: "3400936145826"' }]);
   });
 });
 
@@ -109,7 +107,7 @@ describe('parseConditions', () => {
     expect(issues).toEqual([]);
     expect(records.at(-1)).toEqual({
       cis: '66371262',
-      text: 'l\'administration du 1 er cycle et de la 1 ère injection du 2 ème cycle doit être réalisée en milieu hospitalier',
+      text: "l'administration du 1 er cycle et de la 1 ère injection du 2 ème cycle doit être réalisée en milieu hospitalier",
     });
     expect(records.some((condition) => condition.text.includes('\r'))).toBe(false);
   });
@@ -134,9 +132,7 @@ describe('parseCompositions', () => {
 
   it('reports a nature that is neither SA nor FT', () => {
     const line = '60234100\tcomprimé\t02202\tPARACÉTAMOL\t1000 mg\tun comprimé\tXX\t1';
-    expect(parseCompositions(line).issues).toEqual([
-      { file: 'CIS_COMPO_bdpm.txt', line: 1, message: 'nature must be SA or FT, got "XX"' },
-    ]);
+    expect(parseCompositions(line).issues).toEqual([{ file: 'CIS_COMPO_bdpm.txt', line: 1, message: 'nature must be SA or FT, got "XX"' }]);
   });
 });
 
@@ -162,7 +158,7 @@ describe('the whole shared BDPM copy', () => {
     data = await readBdpmFolder(REAL_BDPM.folder);
   }, 60_000);
 
-  it('has the counts of SOURCE.md (or of the bundled subset\'s manifest) and no issue', () => {
+  it("has the counts of SOURCE.md (or of the bundled subset's manifest) and no issue", () => {
     expect(data.issues).toEqual([]);
     const subset = REAL_BDPM.subset;
     if (subset) {
@@ -178,7 +174,9 @@ describe('the whole shared BDPM copy', () => {
     expect(data.conditions).toHaveLength(27_856);
     expect(data.compositions).toHaveLength(32_449);
     // "435 rows have such a price": one of them has a price of 999,xx € and a public price above 1,000 €.
-    const withThousands = data.presentations.filter((presentation) => Math.max(presentation.price ?? 0, presentation.publicPrice ?? 0) >= 1000);
+    const withThousands = data.presentations.filter(
+      (presentation) => Math.max(presentation.price ?? 0, presentation.publicPrice ?? 0) >= 1000,
+    );
     expect(withThousands).toHaveLength(435);
     expect(data.medicines.filter((medicine) => medicine.enhancedMonitoring)).toHaveLength(480);
     expect(data.compositions.filter((composition) => composition.nature === 'FT')).toHaveLength(5_498);
@@ -207,6 +205,8 @@ describe('the whole shared BDPM copy', () => {
     ];
     // eslint-disable-next-line no-control-regex -- control characters are what this looks for
     expect(texts.filter((text) => /[\u0000-\u001f\u007f-\u009f¿]/.test(text))).toEqual([]);
-    expect(data.medicines.find((medicine) => medicine.cis === '68437608')?.name).toBe('CARMIN D’INDIGO PROVINGO 40 mg/5 mL, solution injectable');
+    expect(data.medicines.find((medicine) => medicine.cis === '68437608')?.name).toBe(
+      'CARMIN D’INDIGO PROVINGO 40 mg/5 mL, solution injectable',
+    );
   });
 });

@@ -1,15 +1,7 @@
 import { isCip13, isCis } from '@ordo/identifiers';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  BDPM_FILES,
-  Composition,
-  CompositionNature,
-  Condition,
-  Medicine,
-  ParseIssue,
-  Presentation,
-} from './bdpm-records';
+import { BDPM_FILES, Composition, CompositionNature, Condition, Medicine, ParseIssue, Presentation } from './bdpm-records';
 import { optional, parseEuroAmount, parseFrenchDate, parseList, parseRate, parseYesNo } from './bdpm-values';
 import { BdpmEncoding, bdpmLines, cleanField, decodeBdpmBytes, repairC1 } from './text-decoding';
 
@@ -82,15 +74,14 @@ function cisOf(row: Row): string | null {
   return null;
 }
 
-const MARKETED: Record<string, boolean> = { 'Commercialisée': true, 'Non commercialisée': false };
+const MARKETED: Record<string, boolean> = { Commercialisée: true, 'Non commercialisée': false };
 
 export function parseMedicines(content: Uint8Array | string, file: string = BDPM_FILES.medicines): ParsedFile<Medicine> {
   const layout = { file, columns: 12, uniqueKey: { name: 'CIS', of: (medicine: Medicine) => medicine.cis } };
   return parseFile(content, layout, (row) => {
     const cis = cisOf(row);
     if (cis === null) return null;
-    const [, name, form, routes, authorisationStatus, procedure, marketing, date, bdmStatus, euNumber, holders, monitoring] =
-      row.fields;
+    const [, name, form, routes, authorisationStatus, procedure, marketing, date, bdmStatus, euNumber, holders, monitoring] = row.fields;
     if (!(marketing in MARKETED)) row.report(`marketing state: unknown value ${JSON.stringify(marketing)}`);
     return {
       cis,
@@ -109,16 +100,12 @@ export function parseMedicines(content: Uint8Array | string, file: string = BDPM
   });
 }
 
-export function parsePresentations(
-  content: Uint8Array | string,
-  file: string = BDPM_FILES.presentations,
-): ParsedFile<Presentation> {
+export function parsePresentations(content: Uint8Array | string, file: string = BDPM_FILES.presentations): ParsedFile<Presentation> {
   const layout = { file, columns: 13, uniqueKey: { name: 'CIP13', of: (presentation: Presentation) => presentation.cip13 } };
   return parseFile(content, layout, (row) => {
     const cis = cisOf(row);
     if (cis === null) return null;
-    const [, cip7, label, status, marketingStatus, date, cip13, communities, rate, price, publicPrice, fee, indications] =
-      row.fields;
+    const [, cip7, label, status, marketingStatus, date, cip13, communities, rate, price, publicPrice, fee, indications] = row.fields;
     // The CIP13 is the pack's key (and what a pharmacy scans): without a valid one the row is useless.
     if (!isCip13(cip13)) {
       row.report(`CIP13 is not a valid 34009 EAN-13: ${JSON.stringify(cip13)}`);
@@ -159,10 +146,7 @@ export function parseConditions(content: Uint8Array | string, file: string = BDP
 // The data writes the therapeutic fraction `FT`; ANSM's format document writes it `ST`.
 const NATURES: Record<string, CompositionNature> = { SA: 'SA', FT: 'FT', ST: 'FT' };
 
-export function parseCompositions(
-  content: Uint8Array | string,
-  file: string = BDPM_FILES.compositions,
-): ParsedFile<Composition> {
+export function parseCompositions(content: Uint8Array | string, file: string = BDPM_FILES.compositions): ParsedFile<Composition> {
   return parseFile(content, { file, columns: 8 }, (row) => {
     const cis = cisOf(row);
     if (cis === null) return null;

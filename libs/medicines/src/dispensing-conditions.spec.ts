@@ -23,7 +23,7 @@ const INFORMATIONAL_TEXTS = [
   'pour tous les patients :',
   'pour toute antériorité de traitement inférieur à 1 an :',
   'pour toute antériorité de traitement supérieur à 1 an :',
-  'à l\'initiation du traitement et une fois par an',
+  "à l'initiation du traitement et une fois par an",
   'dispositions particulières de DELIVRANCE',
   'à ne prendre que sur instructions des autorités compétentes',
 ];

@@ -61,10 +61,7 @@ export class MedicineCatalogue {
   /** The medicine of a pack; null for an unknown pack or one whose CIS is not (yet) in CIS_bdpm. */
   async byCip13(cip13: string): Promise<CatalogueMedicine | null> {
     if (!isCip13(cip13)) return null;
-    const [row] = await this.query(
-      `${SELECT_MEDICINE} WHERE m.cis = (SELECT cis FROM medicine_presentation WHERE cip13 = $1)`,
-      [cip13],
-    );
+    const [row] = await this.query(`${SELECT_MEDICINE} WHERE m.cis = (SELECT cis FROM medicine_presentation WHERE cip13 = $1)`, [cip13]);
     return row ? toMedicine(row) : null;
   }
 
@@ -130,6 +127,8 @@ function numberOrNull(value: unknown): number | null {
 }
 
 /** A query function over a pg Pool or Client. */
-export function pgMedicineQuery(db: { query(sql: string, params: unknown[]): Promise<{ rows: Record<string, unknown>[] }> }): MedicineQuery {
+export function pgMedicineQuery(db: {
+  query(sql: string, params: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}): MedicineQuery {
   return async (sql, params) => (await db.query(sql, params)).rows;
 }

@@ -55,10 +55,7 @@ export interface RuleViolation {
 }
 
 /** Every rule a line breaks, in a stable order; an empty list means the lines may be issued. */
-export function checkPrescriptionLines(
-  prescription: PrescriptionUnderCheck,
-  lines: readonly LineUnderCheck[],
-): RuleViolation[] {
+export function checkPrescriptionLines(prescription: PrescriptionUnderCheck, lines: readonly LineUnderCheck[]): RuleViolation[] {
   return lines.flatMap((line) => checkLine(prescription, line));
 }
 

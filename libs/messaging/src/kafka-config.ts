@@ -27,12 +27,28 @@ export function messagingSettings(service: string) {
       },
       desc: 'the Kafka brokers to bootstrap from',
     }),
-    KAFKA_CLIENT_ID: text({ default: `ordo-${service}`, defaultText: '`ordo-<service>`', desc: "the Kafka client id" }),
+    KAFKA_CLIENT_ID: text({ default: `ordo-${service}`, defaultText: '`ordo-<service>`', desc: 'the Kafka client id' }),
     KAFKA_GROUP_ID: text({ default: `ordo-${service}`, defaultText: '`ordo-<service>`', desc: "the service's consumer group" }),
-    KAFKA_TOPIC_PARTITIONS: integer({ min: 1, max: 10_000, default: 3, desc: 'partitions of topics created at start-up (auto-creation is off)' }),
+    KAFKA_TOPIC_PARTITIONS: integer({
+      min: 1,
+      max: 10_000,
+      default: 3,
+      desc: 'partitions of topics created at start-up (auto-creation is off)',
+    }),
     KAFKA_REPLICATION_FACTOR: integer({ min: 1, max: 100, default: 1, desc: 'replication of those topics' }),
-    KAFKA_HANDLER_ATTEMPTS: integer({ min: 1, max: 100, default: 3, desc: 'tries of a failing event handler before its message is dead-lettered' }),
-    KAFKA_SESSION_TIMEOUT_MS: integer({ min: 1000, max: 3_600_000, default: 30000, unit: 'ms', desc: "how soon a dead consumer's partitions move to another" }),
+    KAFKA_HANDLER_ATTEMPTS: integer({
+      min: 1,
+      max: 100,
+      default: 3,
+      desc: 'tries of a failing event handler before its message is dead-lettered',
+    }),
+    KAFKA_SESSION_TIMEOUT_MS: integer({
+      min: 1000,
+      max: 3_600_000,
+      default: 30000,
+      unit: 'ms',
+      desc: "how soon a dead consumer's partitions move to another",
+    }),
     KAFKA_BATCH_SIZE: integer({
       min: 1,
       max: 10_000,
@@ -40,7 +56,13 @@ export function messagingSettings(service: string) {
       defaultText: 'fraud `250`, others `1`',
       desc: 'events of one partition applied in one consumer transaction (inbox rows included); a batch whose handler fails is replayed one event per transaction',
     }),
-    OUTBOX_POLL_INTERVAL_MS: integer({ min: 10, max: 3_600_000, default: 1000, unit: 'ms', desc: "the relay's polling, in case a NOTIFY is missed" }),
+    OUTBOX_POLL_INTERVAL_MS: integer({
+      min: 10,
+      max: 3_600_000,
+      default: 1000,
+      unit: 'ms',
+      desc: "the relay's polling, in case a NOTIFY is missed",
+    }),
   };
 }
 

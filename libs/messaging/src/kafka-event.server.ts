@@ -155,7 +155,11 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       ownership.update(false, assignment);
       void this.partitionCounts()
         .then((partitionsOf) => join === joins && ownership.update(ownsEveryPartition(assignment, partitionsOf), assignment))
-        .catch((error) => this.logger.warn(`could not read the topics' partition counts (${(error as Error).message}); ownership of all partitions not assumed`));
+        .catch((error) =>
+          this.logger.warn(
+            `could not read the topics' partition counts (${(error as Error).message}); ownership of all partitions not assumed`,
+          ),
+        );
     });
   }
 
@@ -225,8 +229,11 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       });
     } catch (error) {
       if (isInfrastructureError(error)) throw error; // kafkajs fetches the chunk again
-      this.logger.warn(`batch of ${messages.length} from ${topic}[${partition}] failed (${(error as Error).message}); applying it one message at a time`);
-      for (const message of messages) await this.handleMessage({ topic, partition, message, heartbeat: async () => {}, pause: () => () => {} });
+      this.logger.warn(
+        `batch of ${messages.length} from ${topic}[${partition}] failed (${(error as Error).message}); applying it one message at a time`,
+      );
+      for (const message of messages)
+        await this.handleMessage({ topic, partition, message, heartbeat: async () => {}, pause: () => () => {} });
       return;
     }
     for (const { message, error } of unreadable) {

@@ -98,10 +98,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
       if (!locked) return 0;
-      const rows: OutboxRow[] = await manager.query(
-        'SELECT seq, topic, key, type, event FROM outbox ORDER BY seq LIMIT $1',
-        [BATCH_SIZE],
-      );
+      const rows: OutboxRow[] = await manager.query('SELECT seq, topic, key, type, event FROM outbox ORDER BY seq LIMIT $1', [BATCH_SIZE]);
       if (rows.length === 0) return 0;
       await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows) });
       await manager.query('DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [rows.map((row) => row.seq)]);

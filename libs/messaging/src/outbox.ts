@@ -16,12 +16,7 @@ export class Outbox {
     this.source = `/ordo/${service}`;
   }
 
-  async append<T extends object>(
-    manager: EntityManager,
-    contract: EventContract<T>,
-    subject: string,
-    data: T,
-  ): Promise<CloudEvent<T>> {
+  async append<T extends object>(manager: EntityManager, contract: EventContract<T>, subject: string, data: T): Promise<CloudEvent<T>> {
     const trace = currentTrace();
     const event = createCloudEvent(this.source, { type: contract.type, subject, data }, trace);
     await manager.query('INSERT INTO outbox (id, topic, key, type, event) VALUES ($1, $2, $3, $4, $5)', [
@@ -38,7 +33,12 @@ export class Outbox {
    * An event as `append` would write it, caused by the event being handled now (or by `trace`), to be
    * written later with others in one statement by `appendAll`.
    */
-  prepare<T extends object>(contract: EventContract<T>, subject: string, data: T, trace: Trace | undefined = currentTrace()): PreparedEvent {
+  prepare<T extends object>(
+    contract: EventContract<T>,
+    subject: string,
+    data: T,
+    trace: Trace | undefined = currentTrace(),
+  ): PreparedEvent {
     return { topic: contract.topic, key: subject, event: createCloudEvent(this.source, { type: contract.type, subject, data }, trace) };
   }
 

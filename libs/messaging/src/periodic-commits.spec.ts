@@ -52,7 +52,8 @@ describe('periodic commits', () => {
       { partitionsConsumedConcurrently: 3 },
     );
     expect(runs[0]).toMatchObject({ autoCommit: false, partitionsConsumedConcurrently: 3 });
-    const deliver = (offset: string) => runs[0].eachMessage!({ topic: 't', partition: 0, message: { offset } } as unknown as EachMessagePayload);
+    const deliver = (offset: string) =>
+      runs[0].eachMessage!({ topic: 't', partition: 0, message: { offset } } as unknown as EachMessagePayload);
     await deliver('7');
     await expect(deliver('8')).rejects.toThrow('not handled');
     await periodic.stop();

@@ -8,7 +8,10 @@ import { currentTrace } from './correlation';
  * fields are redacted wherever they appear so no name or INS reaches a log.
  */
 export const logSettings = {
-  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info', desc: 'the lowest pino level logged' }),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    default: 'info',
+    desc: 'the lowest pino level logged',
+  }),
 };
 
 export function createLogger(service: string, level = 'info'): Logger {

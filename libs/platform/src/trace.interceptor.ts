@@ -17,8 +17,6 @@ export class TraceInterceptor implements NestInterceptor {
     const given = request.headers[CORRELATION_HEADER];
     const correlationId = typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
     reply.header(CORRELATION_HEADER, correlationId);
-    return new Observable((subscriber) =>
-      runWithTrace({ correlationId }, () => next.handle().subscribe(subscriber)),
-    );
+    return new Observable((subscriber) => runWithTrace({ correlationId }, () => next.handle().subscribe(subscriber)));
   }
 }

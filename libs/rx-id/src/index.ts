@@ -10,15 +10,7 @@ export {
 } from './prescription-id';
 export type { PrescriptionId, PrescriptionIdParse, PrescriptionIdRejection, RandomSource } from './prescription-id';
 export { IsPrescriptionId } from './is-prescription-id.decorator';
-export {
-  KeyRing,
-  KeyRingConfigError,
-  QR_ACTIVE_KID,
-  QR_SIGNING_KEYS,
-  generateSigningKey,
-  keyRingFromEnv,
-  qrKeySettings,
-} from './key-ring';
+export { KeyRing, KeyRingConfigError, QR_ACTIVE_KID, QR_SIGNING_KEYS, generateSigningKey, keyRingFromEnv, qrKeySettings } from './key-ring';
 export type {
   Ed25519PublicJwk,
   KeyRingConfig,
@@ -29,10 +21,4 @@ export type {
   SigningKeyStatus,
 } from './key-ring';
 export { QR_TOKEN_VERSION, QrTokenSigner, QrTokenVerifier } from './qr-token';
-export type {
-  GenuineQrToken,
-  QrTokenOutcome,
-  QrTokenRejection,
-  QrTokenVerification,
-  RejectedQrToken,
-} from './qr-token';
+export type { GenuineQrToken, QrTokenOutcome, QrTokenRejection, QrTokenVerification, RejectedQrToken } from './qr-token';

@@ -2,10 +2,8 @@ import { ValidateBy, ValidationArguments, ValidationOptions, buildMessage } from
 import { parsePrescriptionId } from './prescription-id';
 
 const FORMAT_MESSAGE =
-  '$property must be a prescription ID: 16 Crockford base32 characters and 2 check digits, ' +
-  'such as 7K3M-9QXR-2HVT-WB4P-03';
-const CHECK_DIGITS_MESSAGE =
-  '$property is not a valid prescription ID: the check digits do not match, a character was mistyped';
+  '$property must be a prescription ID: 16 Crockford base32 characters and 2 check digits, ' + 'such as 7K3M-9QXR-2HVT-WB4P-03';
+const CHECK_DIGITS_MESSAGE = '$property is not a valid prescription ID: the check digits do not match, a character was mistyped';
 
 /**
  * Accepts every form `parsePrescriptionId` accepts (any case, separators, O/I/L folding); the

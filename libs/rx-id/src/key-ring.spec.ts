@@ -47,7 +47,12 @@ describe('keyRingFromEnv', () => {
     ['a status is unknown', envWith([{ ...current, status: 'paused' }]), 'QR_SIGNING_KEYS', /key '2026-01': status must be one of/],
     ['a kid appears twice', envWith([current, { ...previous, kid: '2026-01' }]), 'QR_SIGNING_KEYS', /appears twice/],
     ['a public key is garbage', envWith([{ ...current, publicKeyPem: 'nope' }]), 'QR_SIGNING_KEYS', /publicKeyPem is not a readable PEM/],
-    ['a public key is a private key', envWith([{ ...current, publicKeyPem: current.privateKeyPem }]), 'QR_SIGNING_KEYS', /holds a private key/],
+    [
+      'a public key is a private key',
+      envWith([{ ...current, publicKeyPem: current.privateKeyPem }]),
+      'QR_SIGNING_KEYS',
+      /holds a private key/,
+    ],
     [
       'the halves belong to different pairs',
       envWith([{ ...current, publicKeyPem: previous.publicKeyPem }], '2026-01'),

@@ -62,7 +62,11 @@ export const qrKeySettings = {
     accepts: 'a JSON array of `{kid, publicKeyPem, privateKeyPem?, status}`',
     desc: 'QR token keys, see `libs/rx-id/README.md`; required in production',
   }),
-  [QR_ACTIVE_KID]: text({ default: undefined, defaultText: '`dev-1` with the development key', desc: 'the kid that signs new QR tokens (prescribing)' }),
+  [QR_ACTIVE_KID]: text({
+    default: undefined,
+    defaultText: '`dev-1` with the development key',
+    desc: 'the kid that signs new QR tokens (prescribing)',
+  }),
 };
 
 /** A kid travels inside the token between dots, so it is kept short and dot-free. */

@@ -2,13 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { prescriptionIdCheckDigits } from './check-digits';
 import { CROCKFORD_ALPHABET } from './crockford';
-import {
-  PrescriptionId,
-  formatPrescriptionId,
-  generatePrescriptionId,
-  isPrescriptionId,
-  parsePrescriptionId,
-} from './prescription-id';
+import { PrescriptionId, formatPrescriptionId, generatePrescriptionId, isPrescriptionId, parsePrescriptionId } from './prescription-id';
 
 /** docs/prescription-id.md#check-digits written with BigInt, independently of the library's incremental remainder. */
 function referenceCheckDigits(body: string): string {

@@ -5,9 +5,7 @@ import { CROCKFORD_ALPHABET, encodeCrockford, foldCrockford } from './crockford'
 /** The canonical prescription ID: 16 Crockford base32 characters then 2 check digits, no separators. */
 export type PrescriptionId = string & { readonly __brand: 'PrescriptionId' };
 
-export type PrescriptionIdParse =
-  | { ok: true; id: PrescriptionId }
-  | { ok: false; reason: PrescriptionIdRejection };
+export type PrescriptionIdParse = { ok: true; id: PrescriptionId } | { ok: false; reason: PrescriptionIdRejection };
 
 /** 'format': not 16 base32 characters and 2 digits; 'check-digits': well formed, but a character is wrong. */
 export type PrescriptionIdRejection = 'format' | 'check-digits';

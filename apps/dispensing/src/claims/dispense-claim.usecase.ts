@@ -69,7 +69,10 @@ export class DispenseClaim {
           if (earlier) return earlier.body;
         }
         if (!secretValid) {
-          return { prescriptionId: claim.prescriptionId, refusal: { reason: 'INVALID_CLAIM_SECRET', message: 'the claim secret is wrong', status: 403 } as Refusal };
+          return {
+            prescriptionId: claim.prescriptionId,
+            refusal: { reason: 'INVALID_CLAIM_SECRET', message: 'the claim secret is wrong', status: 403 } as Refusal,
+          };
         }
         const now = new Date();
         if (claim.status === 'open' && claim.expiresAt < now) throw new ClaimClosed(claim.id, 'expired');
@@ -81,14 +84,22 @@ export class DispenseClaim {
         if (prescription.status === 'CANCELLED') {
           // docs/lifecycle.md#cancel-and-claim-races: the prescriber could not cancel while claimed, but a cancel already in flight wins.
           await manager.update(Claim, { id: claim.id }, { status: 'voided', endedAt: now });
-          return { prescriptionId: prescription.id, refusal: { reason: 'CANCELLED', message: 'the prescriber cancelled this prescription', status: 409 } as Refusal };
+          return {
+            prescriptionId: prescription.id,
+            refusal: { reason: 'CANCELLED', message: 'the prescriber cancelled this prescription', status: 409 } as Refusal,
+          };
         }
         const decision = decideDispensing(prescription, command.lines, now);
         if (!decision.ok) {
-          if (decision.reason === 'UNKNOWN_LINE') throw new PrescriptionNotDispensable('UNKNOWN_LINE', decision.message, 422, { lineNo: decision.lineNo });
+          if (decision.reason === 'UNKNOWN_LINE')
+            throw new PrescriptionNotDispensable('UNKNOWN_LINE', decision.message, 422, { lineNo: decision.lineNo });
           return {
             prescriptionId: prescription.id,
-            refusal: { reason: decision.reason, message: decision.message, status: decision.reason === 'NOTHING_LEFT' ? 409 : 422 } as Refusal,
+            refusal: {
+              reason: decision.reason,
+              message: decision.message,
+              status: decision.reason === 'NOTHING_LEFT' ? 409 : 422,
+            } as Refusal,
           };
         }
         const dispensation = Object.assign(new Dispensation(), {

@@ -26,7 +26,11 @@ export class ReleaseClaim {
       return undefined;
     });
     if (refusedFor) {
-      await this.refusals.refuse(refusedFor, command.pharmacy, { reason: 'INVALID_CLAIM_SECRET', message: 'the claim secret is wrong', status: 403 });
+      await this.refusals.refuse(refusedFor, command.pharmacy, {
+        reason: 'INVALID_CLAIM_SECRET',
+        message: 'the claim secret is wrong',
+        status: 403,
+      });
     }
     return { claimId: command.claimId, status: 'released' };
   }

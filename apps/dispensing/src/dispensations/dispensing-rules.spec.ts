@@ -24,7 +24,14 @@ const narcotic = (overrides: Partial<PrescribedLine> = {}) =>
     label: 'SKENAN L.P. 10 mg',
     quantity: 28,
     durationDays: 14,
-    regulation: { narcotic: true, listI: false, listII: false, securePrescription: true, quantitiesInWords: true, substances: ['MORPHINE'] },
+    regulation: {
+      narcotic: true,
+      listI: false,
+      listII: false,
+      securePrescription: true,
+      quantitiesInWords: true,
+      substances: ['MORPHINE'],
+    },
     ...overrides,
   });
 const state = (lines: PrescribedLine[], progress = {}): DispensablePrescriptionState => ({ issuedAt, lines, progress });
@@ -60,7 +67,11 @@ describe('dispensing rules (docs/french-rules.md#rules-at-dispensing)', () => {
   });
 
   it('gives a narcotic presented within 3 days in full', () => {
-    expect(decideDispensing(state([narcotic()]), undefined, days(3))).toMatchObject({ ok: true, lines: [{ quantity: 28 }], complete: true });
+    expect(decideDispensing(state([narcotic()]), undefined, days(3))).toMatchObject({
+      ok: true,
+      lines: [{ quantity: 28 }],
+      complete: true,
+    });
   });
 
   it('gives a narcotic presented late only for the remaining days, and the rest is lost', () => {
@@ -78,7 +89,11 @@ describe('dispensing rules (docs/french-rules.md#rules-at-dispensing)', () => {
     expect(first).toMatchObject({ ok: true, lines: [{ quantity: 14 }], complete: false });
     if (!first.ok) return;
     expect(decideDispensing(state([split], first.progress), undefined, days(1))).toMatchObject({ ok: false, reason: 'RENEWAL_TOO_EARLY' });
-    expect(decideDispensing(state([split], first.progress), undefined, days(6))).toMatchObject({ ok: true, lines: [{ quantity: 14 }], complete: true });
+    expect(decideDispensing(state([split], first.progress), undefined, days(6))).toMatchObject({
+      ok: true,
+      lines: [{ quantity: 14 }],
+      complete: true,
+    });
   });
 
   it('never gives more than quantity × (1 + renewals) per line, whatever the sequence, and says why it refuses', () => {
@@ -98,7 +113,12 @@ describe('dispensing rules (docs/french-rules.md#rules-at-dispensing)', () => {
       fc.property(fc.array(arbitraryLine, { minLength: 1, maxLength: 2 }), fc.array(step, { maxLength: 25 }), (specs, steps) => {
         const lines = specs.map((spec, index) =>
           spec.narcotic
-            ? narcotic({ lineNo: index + 1, quantity: spec.quantity, durationDays: Math.min(spec.durationDays, 28), fractionDays: spec.fractionDays })
+            ? narcotic({
+                lineNo: index + 1,
+                quantity: spec.quantity,
+                durationDays: Math.min(spec.durationDays, 28),
+                fractionDays: spec.fractionDays,
+              })
             : line({ lineNo: index + 1, quantity: spec.quantity, durationDays: spec.durationDays, renewals: spec.renewals }),
         );
         let current = state(lines);

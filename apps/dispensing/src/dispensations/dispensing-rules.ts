@@ -142,14 +142,22 @@ export function portionSize(line: PrescribedLine): number {
  * Decides one dispensing: per line, what may be given now under docs/french-rules.md#rules-at-dispensing, or the first rule the
  * request breaks. No requested lines means "as much as may be given now on every line".
  */
-export function decideDispensing(state: DispensablePrescriptionState, requested: RequestedLine[] | undefined, now: Date): DispensingDecision {
+export function decideDispensing(
+  state: DispensablePrescriptionState,
+  requested: RequestedLine[] | undefined,
+  now: Date,
+): DispensingDecision {
   const byNo = new Map(state.lines.map((line) => [line.lineNo, line]));
   const limits = new Map(state.lines.map((line) => [line.lineNo, dispensableNow(line, state.progress[line.lineNo], state.issuedAt, now)]));
   const wanted: RequestedLine[] =
-    requested ?? state.lines.filter((line) => limits.get(line.lineNo)!.max > 0).map((line) => ({ lineNo: line.lineNo, quantity: limits.get(line.lineNo)!.max }));
+    requested ??
+    state.lines
+      .filter((line) => limits.get(line.lineNo)!.max > 0)
+      .map((line) => ({ lineNo: line.lineNo, quantity: limits.get(line.lineNo)!.max }));
 
   for (const line of wanted) {
-    if (!byNo.has(line.lineNo)) return { ok: false, reason: 'UNKNOWN_LINE', lineNo: line.lineNo, message: `line ${line.lineNo} is not on the prescription` };
+    if (!byNo.has(line.lineNo))
+      return { ok: false, reason: 'UNKNOWN_LINE', lineNo: line.lineNo, message: `line ${line.lineNo} is not on the prescription` };
   }
   if (wanted.every((line) => line.quantity === 0)) {
     const blocked = state.lines.map((line) => limits.get(line.lineNo)!).find((limit) => limit.limitedBy === 'RENEWAL_TOO_EARLY');

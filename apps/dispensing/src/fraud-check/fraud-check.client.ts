@@ -78,11 +78,21 @@ export class FraudCheckClient implements OnApplicationBootstrap, BeforeApplicati
         resolve(verdict);
       });
     });
-    const event = createCloudEvent('/ordo/dispensing', { type: FraudCheckRequested.type, subject: question.prescriptionId, data: { checkId, ...question } }, currentTrace());
+    const event = createCloudEvent(
+      '/ordo/dispensing',
+      { type: FraudCheckRequested.type, subject: question.prescriptionId, data: { checkId, ...question } },
+      currentTrace(),
+    );
     try {
       await this.producer.send({
         topic: Topics.fraudChecks,
-        messages: [{ key: question.prescriptionId, value: JSON.stringify(event), headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' } }],
+        messages: [
+          {
+            key: question.prescriptionId,
+            value: JSON.stringify(event),
+            headers: { 'content-type': 'application/cloudevents+json; charset=UTF-8' },
+          },
+        ],
       });
     } catch (error) {
       this.logger.warn(`fraud check not sent: ${(error as Error).message}`);

@@ -83,7 +83,13 @@ export class AssessPrescription {
   /** The batch's cases, written once its rule hits are (registered after the working set, so flushed after it). */
   private caseBook(context: Pick<EventContext, 'batch'>, holds: HoldsOfBatch): CaseBook {
     return context.batch.shared(CaseBook, () => {
-      const ids = [...new Set(context.batch.events.map((event) => (event.data as { prescriptionId?: string }).prescriptionId).filter((id): id is string => !!id))];
+      const ids = [
+        ...new Set(
+          context.batch.events
+            .map((event) => (event.data as { prescriptionId?: string }).prescriptionId)
+            .filter((id): id is string => !!id),
+        ),
+      ];
       const book = new CaseBook(ids, holds);
       context.batch.beforeCommit((manager) => book.flush(manager, this.outbox));
       return book;

@@ -44,7 +44,14 @@ export class CaseBook {
   /** Opens or grows the prescription's case; at the hold level, places a hold unless one is active. */
   async record(
     manager: EntityManager,
-    found: { prescriptionId: string; patientPseudonym: string | null; score: number; level: AlertLevel; rules: FiredRule[]; holdReason: string },
+    found: {
+      prescriptionId: string;
+      patientPseudonym: string | null;
+      score: number;
+      level: AlertLevel;
+      rules: FiredRule[];
+      holdReason: string;
+    },
   ): Promise<{ alertId: string; held: boolean }> {
     await this.load(manager);
     const existing = this.open.get(found.prescriptionId);
@@ -164,7 +171,13 @@ export class CaseBook {
           outbox.prepare(
             HoldPlaced,
             change.prescriptionId,
-            { prescriptionId: change.prescriptionId, holdId: change.hold.id, reason: change.hold.reason, placedBy: 'rules', alertId: change.alertId },
+            {
+              prescriptionId: change.prescriptionId,
+              holdId: change.hold.id,
+              reason: change.hold.reason,
+              placedBy: 'rules',
+              alertId: change.alertId,
+            },
             change.hold.trace,
           ),
         );
@@ -176,9 +189,10 @@ export class CaseBook {
   /** What is open, for every prescription the batch names. */
   private load(manager: EntityManager): Promise<void> {
     this.loading ??= manager
-      .query(`SELECT prescription_id, id::text AS id, level FROM fraud_alert WHERE status = 'open' AND prescription_id = ANY($1::bpchar[])`, [
-        this.prescriptionIds,
-      ])
+      .query(
+        `SELECT prescription_id, id::text AS id, level FROM fraud_alert WHERE status = 'open' AND prescription_id = ANY($1::bpchar[])`,
+        [this.prescriptionIds],
+      )
       .then((rows: { prescription_id: string; id: string; level: AlertLevel }[]) => {
         for (const row of rows) this.open.set(row.prescription_id, { id: row.id, level: row.level });
       });

@@ -25,7 +25,12 @@ export class ListAlerts {
     if (query.status) builder.andWhere('alert.status = :status', { status: query.status });
     if (query.level) builder.andWhere('alert.level = :level', { level: query.level });
     if (query.rule) builder.andWhere('alert.rule_codes @> ARRAY[:rule]::text[]', { rule: query.rule });
-    const [items, total] = await builder.orderBy('alert.raised_at', 'DESC').addOrderBy('alert.id').take(limit).skip(offset).getManyAndCount();
+    const [items, total] = await builder
+      .orderBy('alert.raised_at', 'DESC')
+      .addOrderBy('alert.id')
+      .take(limit)
+      .skip(offset)
+      .getManyAndCount();
     return { items, total, limit, offset };
   }
 }

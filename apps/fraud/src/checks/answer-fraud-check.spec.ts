@@ -31,7 +31,8 @@ function standing(overrides: Partial<CheckStanding> & { rx?: Partial<NonNullable
   };
 }
 
-const project = (s: CheckStanding, recent: string[] = [], presented = false) => projectVerdict(request, s, recent, presented, at, engine, config);
+const project = (s: CheckStanding, recent: string[] = [], presented = false) =>
+  projectVerdict(request, s, recent, presented, at, engine, config);
 
 describe('pre-dispense verdict projection', () => {
   it('allows a clean prescription, scoring what was already recorded', async () => {
@@ -70,7 +71,11 @@ describe('pre-dispense verdict projection', () => {
 
   it('reads an attempt after cancel, and adds the patient score from the other prescriptions', async () => {
     const verdict = await project(
-      standing({ rx: { status: 'cancelled', watchList: '' }, ownHits: [], patientHits: [{ code: 'DOCTOR_SHOPPING', weight: 75, reason: 'z' }] }),
+      standing({
+        rx: { status: 'cancelled', watchList: '' },
+        ownHits: [],
+        patientHits: [{ code: 'DOCTOR_SHOPPING', weight: 75, reason: 'z' }],
+      }),
     );
     expect(verdict.reasons.map((r) => r.code).sort()).toEqual(['DISPENSE_AFTER_END', 'DOCTOR_SHOPPING']);
     expect(verdict).toMatchObject({ score: 125, decision: 'deny' });
@@ -95,14 +100,20 @@ describe('recent presentations', () => {
 describe('line classification', () => {
   const lists = { narcotics: config.narcotics, watchList: config.watchList };
   it('reads the BDPM regulation when the line carries it', () => {
-    expect(classifyLine({ label: 'SKENAN L.P. 10 mg', regulation: { narcotic: true, substances: ['MORPHINE (SULFATE DE)'] } }, lists)).toEqual({
+    expect(
+      classifyLine({ label: 'SKENAN L.P. 10 mg', regulation: { narcotic: true, substances: ['MORPHINE (SULFATE DE)'] } }, lists),
+    ).toEqual({
       narcotic: true,
       watched: [],
       source: 'regulation',
     });
     // A brand name that hides its substance: the regulation names it.
-    expect(classifyLine({ label: 'STILNOX 10 mg', regulation: { narcotic: false, substances: ['ZOLPIDEM (TARTRATE DE)'] } }, lists).watched).toEqual(['zolpidem']);
-    expect(classifyLine({ label: 'LYRICA 75 mg', regulation: { narcotic: false, substances: ['PRÉGABALINE'] } }, lists).watched).toEqual(['pregabaline']);
+    expect(
+      classifyLine({ label: 'STILNOX 10 mg', regulation: { narcotic: false, substances: ['ZOLPIDEM (TARTRATE DE)'] } }, lists).watched,
+    ).toEqual(['zolpidem']);
+    expect(classifyLine({ label: 'LYRICA 75 mg', regulation: { narcotic: false, substances: ['PRÉGABALINE'] } }, lists).watched).toEqual([
+      'pregabaline',
+    ]);
   });
   it('trusts the regulation over a misleading label', () => {
     expect(classifyLine({ label: 'MORPHINE-LIKE NAME', regulation: { narcotic: false, substances: ['PARACÉTAMOL'] } }, lists)).toEqual({
@@ -114,6 +125,10 @@ describe('line classification', () => {
   });
   it('falls back to the label when regulation is absent', () => {
     expect(classifyLine({ label: 'OXYCODONE VIATRIS 10 mg, gélule' }, lists)).toEqual({ narcotic: true, watched: [], source: 'label' });
-    expect(classifyLine({ label: 'TRAMADOL BIOGARAN 50 mg, gélule' }, lists)).toEqual({ narcotic: false, watched: ['tramadol'], source: 'label' });
+    expect(classifyLine({ label: 'TRAMADOL BIOGARAN 50 mg, gélule' }, lists)).toEqual({
+      narcotic: false,
+      watched: ['tramadol'],
+      source: 'label',
+    });
   });
 });

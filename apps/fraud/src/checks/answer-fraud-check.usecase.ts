@@ -8,7 +8,10 @@ import { StandingSource } from './check-standing.source';
 import { RecentPresentations } from './recent-presentations';
 
 /** allow below the review threshold, review above it, deny while the prescription is on hold. */
-export function decide(assessment: Pick<Assessment, 'held' | 'score'>, config: Pick<FraudConfig, 'reviewThreshold'>): FraudVerdict['decision'] {
+export function decide(
+  assessment: Pick<Assessment, 'held' | 'score'>,
+  config: Pick<FraudConfig, 'reviewThreshold'>,
+): FraudVerdict['decision'] {
   if (assessment.held) return 'deny';
   if (assessment.score >= config.reviewThreshold) return 'review';
   return 'allow';

@@ -70,7 +70,15 @@ export function comparable(standing: CheckStanding): string {
   const rx = standing.prescription;
   return JSON.stringify({
     prescription: rx
-      ? [rx.patientPseudonym, rx.prescriberRpps, rx.status, rx.narcotic, rx.watchList, rx.issuedAt.toISOString(), rx.firstPresentedAt?.toISOString() ?? null]
+      ? [
+          rx.patientPseudonym,
+          rx.prescriberRpps,
+          rx.status,
+          rx.narcotic,
+          rx.watchList,
+          rx.issuedAt.toISOString(),
+          rx.firstPresentedAt?.toISOString() ?? null,
+        ]
       : null,
     held: standing.held,
     ownHits: hits(standing.ownHits),

@@ -75,7 +75,8 @@ export class StandingFeed {
     try {
       return await change(touched);
     } finally {
-      if (touched.prescriptionIds.length + touched.patients.length > 0) this.changedOutsideStream(touched.prescriptionIds, touched.patients);
+      if (touched.prescriptionIds.length + touched.patients.length > 0)
+        this.changedOutsideStream(touched.prescriptionIds, touched.patients);
     }
   }
 

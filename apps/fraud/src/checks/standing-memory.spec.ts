@@ -47,21 +47,25 @@ describe('verdict memory', () => {
   it('reads a prescription and its patient window as the database query does', () => {
     const m = memory();
     m.apply(
-      standingMessage(1, [rx('A', { firstPresentedAt: t(1) })], [
-        patient({
-          hits: [
-            { prescriptionId: 'A', code: 'WATCH_LIST_MOLECULE', weight: 10, reason: 'watch-list', at: t(2) },
-            { prescriptionId: 'B', code: 'DOCTOR_SHOPPING', weight: 40, reason: 'five prescribers', at: t(30) },
-            { prescriptionId: 'C', code: 'OVER_QUANTITY', weight: 30, reason: 'too much', at: t(91) },
-          ],
-          presentations: [
-            { pharmacy: 'P1', watched: true, at: t(1) },
-            { pharmacy: 'P1', watched: true, at: t(3) },
-            { pharmacy: 'P2', watched: false, at: t(5) },
-            { pharmacy: 'P3', watched: true, at: t(95) },
-          ],
-        }),
-      ]),
+      standingMessage(
+        1,
+        [rx('A', { firstPresentedAt: t(1) })],
+        [
+          patient({
+            hits: [
+              { prescriptionId: 'A', code: 'WATCH_LIST_MOLECULE', weight: 10, reason: 'watch-list', at: t(2) },
+              { prescriptionId: 'B', code: 'DOCTOR_SHOPPING', weight: 40, reason: 'five prescribers', at: t(30) },
+              { prescriptionId: 'C', code: 'OVER_QUANTITY', weight: 30, reason: 'too much', at: t(91) },
+            ],
+            presentations: [
+              { pharmacy: 'P1', watched: true, at: t(1) },
+              { pharmacy: 'P1', watched: true, at: t(3) },
+              { pharmacy: 'P2', watched: false, at: t(5) },
+              { pharmacy: 'P3', watched: true, at: t(95) },
+            ],
+          }),
+        ],
+      ),
     );
     const read = m.read('A', now)!;
     expect(read.prescription).toEqual({ ...storedPrescription, firstPresentedAt: new Date(t(1)) });
@@ -75,7 +79,20 @@ describe('verdict memory', () => {
 
   it('counts every pharmacy when the shopping scope is all', () => {
     const m = memory(100, 'all');
-    m.apply(standingMessage(1, [rx('A')], [patient({ presentations: [{ pharmacy: 'P1', watched: true, at: t(1) }, { pharmacy: 'P2', watched: false, at: t(5) }] })]));
+    m.apply(
+      standingMessage(
+        1,
+        [rx('A')],
+        [
+          patient({
+            presentations: [
+              { pharmacy: 'P1', watched: true, at: t(1) },
+              { pharmacy: 'P2', watched: false, at: t(5) },
+            ],
+          }),
+        ],
+      ),
+    );
     expect(m.read('A', now)!.pharmacies.sort()).toEqual(['P1', 'P2']);
   });
 

@@ -73,7 +73,9 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
       heardFrom: this.feed.heardFrom,
     };
     // Built code runs the .js beside this file; under ts-node-like runners, the .ts.
-    const script = existsSync(join(__dirname, 'verdict-worker.js')) ? join(__dirname, 'verdict-worker.js') : join(__dirname, 'verdict-worker.ts');
+    const script = existsSync(join(__dirname, 'verdict-worker.js'))
+      ? join(__dirname, 'verdict-worker.js')
+      : join(__dirname, 'verdict-worker.ts');
     // Profiling and GC-tracing flags are per process (they already cover the worker): a worker refuses them.
     const execArgv = process.execArgv.filter((flag) => !/^--(prof|cpu-prof|heap-prof|trace-gc)/.test(flag));
     const worker = new Worker(script, { workerData: data, execArgv });
@@ -82,7 +84,9 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
     return new Promise<void>((resolve, reject) => {
       worker.on('message', (message: VerdictWorkerMessage) => {
         if (message.kind === 'ready') {
-          this.logger.log(`verdict worker answering checks${this.memoryCapacity > 0 ? ` (memory of up to ${this.memoryCapacity} prescriptions)` : ' (from the database)'}`);
+          this.logger.log(
+            `verdict worker answering checks${this.memoryCapacity > 0 ? ` (memory of up to ${this.memoryCapacity} prescriptions)` : ' (from the database)'}`,
+          );
           resolve();
         } else if (message.kind === 'log') this.logger[message.level](message.message);
         else if (message.kind === 'counts') {
@@ -97,7 +101,9 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
         this.feed.detach();
         if (this.stopping) return;
         // A thread cannot raise its priority back: a replacement inherits the main thread's.
-        this.logger.error(`verdict worker exited (${code}); starting another${this.nice > 0 ? ` (at nice ${this.nice}, as the main thread)` : ''}`);
+        this.logger.error(
+          `verdict worker exited (${code}); starting another${this.nice > 0 ? ` (at nice ${this.nice}, as the main thread)` : ''}`,
+        );
         reject(new Error(`verdict worker exited with ${code} before it was ready`));
         setTimeout(() => void this.start().catch((error) => this.logger.error((error as Error).message)), 1000);
       });

@@ -82,7 +82,9 @@ function stringList(name: string, value: unknown): string[] {
 }
 
 /** Merges a partial configuration over the defaults, checking every value. */
-export function buildFraudConfig(partial: Partial<Omit<FraudConfig, 'thresholds'>> & { thresholds?: Partial<RuleThresholds> } = {}): FraudConfig {
+export function buildFraudConfig(
+  partial: Partial<Omit<FraudConfig, 'thresholds'>> & { thresholds?: Partial<RuleThresholds> } = {},
+): FraudConfig {
   const config: FraudConfig = {
     ...DEFAULT_FRAUD_CONFIG,
     ...partial,

@@ -7,23 +7,79 @@
 
 /** Stupéfiants and "assimilés stupéfiants" often diverted (ANSM, CSP R.5132-1), by substance or brand. */
 export const DEFAULT_NARCOTICS = [
-  'morphine', 'skenan', 'moscontin', 'actiskenan', 'oxycodone', 'oxycontin', 'oxynorm', 'fentanyl', 'durogesic',
-  'abstral', 'instanyl', 'hydromorphone', 'sophidone', 'methadone', 'buprenorphine', 'subutex', 'orobupre',
-  'tapentadol', 'palexia', 'pethidine', 'methylphenidate', 'ritaline', 'concerta', 'medikinet', 'quasym',
-  'flunitrazepam', 'ketamine', 'sufentanil', 'nalbuphine', 'dexamfetamine', 'modafinil',
+  'morphine',
+  'skenan',
+  'moscontin',
+  'actiskenan',
+  'oxycodone',
+  'oxycontin',
+  'oxynorm',
+  'fentanyl',
+  'durogesic',
+  'abstral',
+  'instanyl',
+  'hydromorphone',
+  'sophidone',
+  'methadone',
+  'buprenorphine',
+  'subutex',
+  'orobupre',
+  'tapentadol',
+  'palexia',
+  'pethidine',
+  'methylphenidate',
+  'ritaline',
+  'concerta',
+  'medikinet',
+  'quasym',
+  'flunitrazepam',
+  'ketamine',
+  'sufentanil',
+  'nalbuphine',
+  'dexamfetamine',
+  'modafinil',
 ];
 
 /** The watch-list (docs/fraud.md#watch-list): molecules diverted or resold, weighted up wherever they appear. */
 export const DEFAULT_WATCH_LIST = [
-  'tramadol', 'codeine', 'dihydrocodeine', 'semaglutide', 'ozempic', 'wegovy', 'insuline', 'insulin', 'pregabaline',
-  'pregabalin', 'lyrica', 'zolpidem', 'stilnox', 'zopiclone', 'alprazolam', 'xanax', 'clonazepam', 'rivotril',
-  'bromazepam', 'diazepam', 'oxazepam', 'clorazepate', 'tranxene', 'gabapentine', 'baclofene', 'liraglutide',
-  'tirzepatide', 'mounjaro', 'isotretinoine', 'promethazine',
+  'tramadol',
+  'codeine',
+  'dihydrocodeine',
+  'semaglutide',
+  'ozempic',
+  'wegovy',
+  'insuline',
+  'insulin',
+  'pregabaline',
+  'pregabalin',
+  'lyrica',
+  'zolpidem',
+  'stilnox',
+  'zopiclone',
+  'alprazolam',
+  'xanax',
+  'clonazepam',
+  'rivotril',
+  'bromazepam',
+  'diazepam',
+  'oxazepam',
+  'clorazepate',
+  'tranxene',
+  'gabapentine',
+  'baclofene',
+  'liraglutide',
+  'tirzepatide',
+  'mounjaro',
+  'isotretinoine',
+  'promethazine',
 ];
 
 /** Lower case without accents, so `Prégabaline` and `PREGABALINE` read the same. */
 export function foldLabel(label: string): string {
-  return label.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return label
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 }
 
 export interface SubstanceLists {

@@ -27,10 +27,9 @@ describe('rule conditions', () => {
       }
       candidates.set(fact, values);
     }
-    const facts = fc.record(
-      Object.fromEntries([...candidates].map(([fact, values]) => [fact, fc.constantFrom(...values)])),
-      { requiredKeys: [] },
-    );
+    const facts = fc.record(Object.fromEntries([...candidates].map(([fact, values]) => [fact, fc.constantFrom(...values)])), {
+      requiredKeys: [],
+    });
     const engines = definitions.map((rule) => ({
       rule,
       test: compileConditions(rule.conditions),

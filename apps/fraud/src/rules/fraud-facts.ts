@@ -58,7 +58,8 @@ export interface NarcoticPeriod {
 export function largestOverlapDays(period: { start: Date; end: Date }, others: NarcoticPeriod[]): number {
   let largest = 0;
   for (const other of others) {
-    const overlap = (Math.min(period.end.getTime(), other.end.getTime()) - Math.max(period.start.getTime(), other.start.getTime())) / 86_400_000;
+    const overlap =
+      (Math.min(period.end.getTime(), other.end.getTime()) - Math.max(period.start.getTime(), other.start.getTime())) / 86_400_000;
     if (overlap > largest) largest = overlap;
   }
   return Math.floor(largest);

@@ -74,7 +74,9 @@ describe('fraud rules', () => {
 
   describe('NARCOTIC_NOT_SECURE', () => {
     it('fires on a narcotic issued without a secure prescription', async () => {
-      expect(await codes({ trigger: 'issued', narcotic: true, securePrescription: false, narcoticDurationDays: 7 })).toEqual(['NARCOTIC_NOT_SECURE']);
+      expect(await codes({ trigger: 'issued', narcotic: true, securePrescription: false, narcoticDurationDays: 7 })).toEqual([
+        'NARCOTIC_NOT_SECURE',
+      ]);
     });
     it('does not fire on a secure one', async () => {
       expect(await codes({ trigger: 'issued', narcotic: true, securePrescription: true, narcoticDurationDays: 7 })).toEqual([]);
@@ -83,20 +85,22 @@ describe('fraud rules', () => {
 
   describe('NARCOTIC_TOO_LONG', () => {
     it(`fires over ${t.narcoticMaxDays} days`, async () => {
-      expect(await codes({ trigger: 'issued', narcotic: true, securePrescription: true, narcoticDurationDays: t.narcoticMaxDays + 1 })).toEqual([
-        'NARCOTIC_TOO_LONG',
-      ]);
+      expect(
+        await codes({ trigger: 'issued', narcotic: true, securePrescription: true, narcoticDurationDays: t.narcoticMaxDays + 1 }),
+      ).toEqual(['NARCOTIC_TOO_LONG']);
     });
     it(`does not fire at ${t.narcoticMaxDays} days`, async () => {
-      expect(await codes({ trigger: 'issued', narcotic: true, securePrescription: true, narcoticDurationDays: t.narcoticMaxDays })).toEqual([]);
+      expect(await codes({ trigger: 'issued', narcotic: true, securePrescription: true, narcoticDurationDays: t.narcoticMaxDays })).toEqual(
+        [],
+      );
     });
   });
 
   describe('NARCOTIC_PRESENTED_LATE', () => {
     it(`fires when first presented more than ${t.narcoticPresentationDays} days after writing`, async () => {
-      expect(await codes({ trigger: 'check', narcotic: true, presentationDelayDays: t.narcoticPresentationDays + 1, ...pharmacy })).toEqual([
-        'NARCOTIC_PRESENTED_LATE',
-      ]);
+      expect(await codes({ trigger: 'check', narcotic: true, presentationDelayDays: t.narcoticPresentationDays + 1, ...pharmacy })).toEqual(
+        ['NARCOTIC_PRESENTED_LATE'],
+      );
     });
     it(`does not fire on day ${t.narcoticPresentationDays}, nor for a non-narcotic`, async () => {
       expect(await codes({ trigger: 'check', narcotic: true, presentationDelayDays: t.narcoticPresentationDays, ...pharmacy })).toEqual([]);
@@ -106,12 +110,19 @@ describe('fraud rules', () => {
 
   describe('NARCOTIC_OVERLAP', () => {
     it(`fires when two narcotic prescriptions overlap by more than ${t.narcoticOverlapToleranceDays} days`, async () => {
-      const fired = engine.evaluate({ trigger: 'issued', narcotic: true, securePrescription: true, narcoticOverlapDays: t.narcoticOverlapToleranceDays + 1 });
+      const fired = engine.evaluate({
+        trigger: 'issued',
+        narcotic: true,
+        securePrescription: true,
+        narcoticOverlapDays: t.narcoticOverlapToleranceDays + 1,
+      });
       expect(fired.map((rule) => rule.code)).toEqual(['NARCOTIC_OVERLAP']);
       expect(fired[0].scope).toBe('patient');
     });
     it('does not fire on an early renewal within the tolerance', async () => {
-      expect(await codes({ trigger: 'issued', narcotic: true, securePrescription: true, narcoticOverlapDays: t.narcoticOverlapToleranceDays })).toEqual([]);
+      expect(
+        await codes({ trigger: 'issued', narcotic: true, securePrescription: true, narcoticOverlapDays: t.narcoticOverlapToleranceDays }),
+      ).toEqual([]);
     });
   });
 
@@ -126,7 +137,9 @@ describe('fraud rules', () => {
 
   describe('PHARMACY_SHOPPING', () => {
     it(`fires at ${t.maxPharmaciesInWindow} pharmacies in the window`, async () => {
-      expect(await codes({ trigger: 'check', patientPharmaciesInWindow: t.maxPharmaciesInWindow, ...pharmacy })).toEqual(['PHARMACY_SHOPPING']);
+      expect(await codes({ trigger: 'check', patientPharmaciesInWindow: t.maxPharmaciesInWindow, ...pharmacy })).toEqual([
+        'PHARMACY_SHOPPING',
+      ]);
     });
     it(`does not fire at ${t.maxPharmaciesInWindow - 1}`, async () => {
       expect(await codes({ trigger: 'check', patientPharmaciesInWindow: t.maxPharmaciesInWindow - 1, ...pharmacy })).toEqual([]);
@@ -136,7 +149,12 @@ describe('fraud rules', () => {
   describe('PRESCRIBER_VELOCITY', () => {
     it(`fires at ${t.velocityFactor}× the peers' median with at least ${t.velocityMinDaily} a day`, async () => {
       expect(
-        await codes({ trigger: 'issued', prescriberRpps: '10000000009', prescriberDailyCount: t.velocityMinDaily, prescriberVelocityRatio: t.velocityFactor }),
+        await codes({
+          trigger: 'issued',
+          prescriberRpps: '10000000009',
+          prescriberDailyCount: t.velocityMinDaily,
+          prescriberVelocityRatio: t.velocityFactor,
+        }),
       ).toEqual(['PRESCRIBER_VELOCITY']);
     });
     it('does not fire just under the factor, nor under the daily minimum', async () => {
@@ -157,7 +175,12 @@ describe('fraud rules', () => {
 
   describe('WATCH_LIST_MOLECULE', () => {
     it('fires on a watch-list molecule and weighs the other rules up', async () => {
-      const fired = engine.evaluate({ trigger: 'issued', watchListed: 'tramadol', watchListCount: 1, patientPrescribersInWindow: t.maxPrescribersInWindow });
+      const fired = engine.evaluate({
+        trigger: 'issued',
+        watchListed: 'tramadol',
+        watchListCount: 1,
+        patientPrescribersInWindow: t.maxPrescribersInWindow,
+      });
       expect(fired.map((rule) => [rule.code, rule.weight])).toEqual([
         ['DOCTOR_SHOPPING', Math.round(50 * t.watchListMultiplier)],
         ['WATCH_LIST_MOLECULE', 10],
@@ -186,7 +209,13 @@ describe('fraud rules', () => {
 
 describe('scores and levels', () => {
   it('counts each rule code once, at its highest weight', () => {
-    expect(scoreOf([{ code: 'A', weight: 40 }, { code: 'A', weight: 60 }, { code: 'B', weight: 10 }])).toBe(70);
+    expect(
+      scoreOf([
+        { code: 'A', weight: 40 },
+        { code: 'A', weight: 60 },
+        { code: 'B', weight: 10 },
+      ]),
+    ).toBe(70);
   });
   it('asks for review at 40 and holds at 80', () => {
     expect(levelFor(39, config)).toBeUndefined();
@@ -212,7 +241,12 @@ describe('fact helpers', () => {
   });
   it('computes the over-quantity ratio with renewals', () => {
     expect(overQuantityRatio([{ quantity: 10, renewals: 1, dispensed: 20 }])).toBe(1);
-    expect(overQuantityRatio([{ quantity: 10, renewals: 0, dispensed: 15 }, { quantity: 5, renewals: 0, dispensed: 0 }])).toBe(1.5);
+    expect(
+      overQuantityRatio([
+        { quantity: 10, renewals: 0, dispensed: 15 },
+        { quantity: 5, renewals: 0, dispensed: 0 },
+      ]),
+    ).toBe(1.5);
   });
   it('takes the median', () => {
     expect(median([])).toBe(0);
@@ -221,7 +255,10 @@ describe('fact helpers', () => {
   });
   it('recognises narcotics and watch-list molecules in labels', () => {
     const lists = { narcotics: config.narcotics, watchList: config.watchList };
-    expect(classifyLabel('SKENAN LP 30 mg, microgranules à libération prolongée en gélule', lists)).toEqual({ narcotic: true, watched: [] });
+    expect(classifyLabel('SKENAN LP 30 mg, microgranules à libération prolongée en gélule', lists)).toEqual({
+      narcotic: true,
+      watched: [],
+    });
     expect(classifyLabel('TRAMADOL BIOGARAN 50 mg, gélule', lists)).toEqual({ narcotic: false, watched: ['tramadol'] });
     expect(classifyLabel('PRÉGABALINE ARROW 75 mg, gélule', lists).watched).toEqual(['pregabaline']);
     expect(classifyLabel('DOLIPRANE 1000 mg, comprimé', lists)).toEqual({ narcotic: false, watched: [] });

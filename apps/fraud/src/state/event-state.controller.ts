@@ -48,25 +48,21 @@ export class EventStateController {
     // An unreadable code names no prescription: there is nothing to attach a case to.
     if (!scanned.prescriptionId) return;
     const status = scanned.status?.toUpperCase();
-    await this.recordPresentation.execute(
-      context,
-      {
-        trigger: 'scanned',
-        prescriptionId: scanned.prescriptionId,
-        pharmacyFiness: scanned.pharmacyFiness,
-        facts: {
-          scanOutcome: scanned.outcome,
-          ...(status === 'CANCELLED' ? { presentedAfterEnd: 'cancelled' as const } : {}),
-          ...(status === 'EXPIRED' ? { presentedAfterEnd: 'expired' as const } : {}),
-        },
-        // Genuine or typed, on a prescription with nothing left: the code is being used again.
-        apply: (prescription) => ({
-          usedCodePresented:
-            (status === 'DISPENSED' || prescription.status === 'dispensed') &&
-            (scanned.outcome === 'genuine' || scanned.outcome === 'typed'),
-        }),
+    await this.recordPresentation.execute(context, {
+      trigger: 'scanned',
+      prescriptionId: scanned.prescriptionId,
+      pharmacyFiness: scanned.pharmacyFiness,
+      facts: {
+        scanOutcome: scanned.outcome,
+        ...(status === 'CANCELLED' ? { presentedAfterEnd: 'cancelled' as const } : {}),
+        ...(status === 'EXPIRED' ? { presentedAfterEnd: 'expired' as const } : {}),
       },
-    );
+      // Genuine or typed, on a prescription with nothing left: the code is being used again.
+      apply: (prescription) => ({
+        usedCodePresented:
+          (status === 'DISPENSED' || prescription.status === 'dispensed') && (scanned.outcome === 'genuine' || scanned.outcome === 'typed'),
+      }),
+    });
   }
 
   @EventPattern(PrescriptionClaimed.type)
@@ -80,38 +76,32 @@ export class EventStateController {
 
   @EventPattern(PrescriptionDispensed.type)
   async onDispensed(@Payload() dispensed: PrescriptionDispensed, @Ctx() context: EventContext) {
-    await this.recordPresentation.execute(
-      context,
-      {
-        trigger: 'dispensed',
-        prescriptionId: dispensed.prescriptionId,
-        pharmacyFiness: dispensed.pharmacyFiness,
-        apply: (prescription) => {
-          for (const given of dispensed.lines) {
-            const line = prescription.lines.find((candidate) => candidate.lineNo === given.lineNo);
-            if (line) line.dispensed += given.quantity;
-          }
-          prescription.status = dispensed.complete ? 'dispensed' : 'partially-dispensed';
-          return { overQuantityRatio: overQuantityRatio(prescription.lines) };
-        },
+    await this.recordPresentation.execute(context, {
+      trigger: 'dispensed',
+      prescriptionId: dispensed.prescriptionId,
+      pharmacyFiness: dispensed.pharmacyFiness,
+      apply: (prescription) => {
+        for (const given of dispensed.lines) {
+          const line = prescription.lines.find((candidate) => candidate.lineNo === given.lineNo);
+          if (line) line.dispensed += given.quantity;
+        }
+        prescription.status = dispensed.complete ? 'dispensed' : 'partially-dispensed';
+        return { overQuantityRatio: overQuantityRatio(prescription.lines) };
       },
-    );
+    });
   }
 
   @EventPattern(DispensingRefused.type)
   async onRefused(@Payload() refused: DispensingRefused, @Ctx() context: EventContext) {
-    await this.recordPresentation.execute(
-      context,
-      {
-        trigger: 'refused',
-        prescriptionId: refused.prescriptionId,
-        pharmacyFiness: refused.pharmacyFiness,
-        facts: {
-          refusalReason: refused.reason,
-          ...(refused.reason === 'CANCELLED' ? { presentedAfterEnd: 'cancelled' as const } : {}),
-          ...(refused.reason === 'EXPIRED' ? { presentedAfterEnd: 'expired' as const } : {}),
-        },
+    await this.recordPresentation.execute(context, {
+      trigger: 'refused',
+      prescriptionId: refused.prescriptionId,
+      pharmacyFiness: refused.pharmacyFiness,
+      facts: {
+        refusalReason: refused.reason,
+        ...(refused.reason === 'CANCELLED' ? { presentedAfterEnd: 'cancelled' as const } : {}),
+        ...(refused.reason === 'EXPIRED' ? { presentedAfterEnd: 'expired' as const } : {}),
       },
-    );
+    });
   }
 }

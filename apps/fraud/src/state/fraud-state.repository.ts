@@ -68,7 +68,13 @@ export class FraudStateRepository {
     const cached = this.registryCache.get(rpps);
     if (cached && Date.now() - cached.at < REGISTRY_TTL_MS) return cached.status;
     const [row]: { status: string }[] = await manager.query('SELECT status FROM prescriber_registry WHERE prescriber_rpps = $1', [rpps]);
-    const status = row ? (row.status === 'deactivated' ? 'deactivated' : 'known') : this.config.prescriberRegistryMode === 'registry' ? 'unknown' : 'known';
+    const status = row
+      ? row.status === 'deactivated'
+        ? 'deactivated'
+        : 'known'
+      : this.config.prescriberRegistryMode === 'registry'
+        ? 'unknown'
+        : 'known';
     if (this.registryCache.size > 100_000) this.registryCache.clear();
     this.registryCache.set(rpps, { status, at: Date.now() });
     return status;

@@ -85,7 +85,9 @@ export class FraudWorkingSet {
     const set = new FraudWorkingSet(windowDays);
     const subjects = events.map((event) => event.data as EventSubjects);
     const ids = unique(subjects.map((data) => data.prescriptionId));
-    const times = events.map((event) => new Date(event.time).getTime()).concat(subjects.flatMap((d) => (d.issuedAt ? [Date.parse(d.issuedAt)] : [])));
+    const times = events
+      .map((event) => new Date(event.time).getTime())
+      .concat(subjects.flatMap((d) => (d.issuedAt ? [Date.parse(d.issuedAt)] : [])));
     const earliest = new Date(Math.min(...times));
     set.since = earliest.getTime() - windowDays * DAY_MS;
 
@@ -96,7 +98,11 @@ export class FraudWorkingSet {
         'SELECT count(pg_advisory_xact_lock(key)) FROM (SELECT DISTINCT hashtextextended(id, 1) AS key FROM unnest($1::text[]) AS id ORDER BY 1) AS locks',
         [ids],
       );
-      const rows = await manager.find(WatchedPrescription, { where: { id: In(ids) }, order: { id: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+      const rows = await manager.find(WatchedPrescription, {
+        where: { id: In(ids) },
+        order: { id: 'ASC' },
+        lock: { mode: 'pessimistic_write' },
+      });
       for (const row of rows) set.prescriptions.set(row.id, row);
       const holds: { prescription_id: string }[] = await manager.query(
         'SELECT prescription_id FROM fraud_hold WHERE lifted_at IS NULL AND prescription_id = ANY($1::bpchar[])',
@@ -116,7 +122,10 @@ export class FraudWorkingSet {
       parked.sort((a, b) => Number(a.seq) - Number(b.seq));
       for (const row of parked) push(set.parked, row.prescription_id, row.event);
     }
-    const patients = unique([...issuing.map((data) => data.patientPseudonym), ...[...set.prescriptions.values()].map((rx) => rx.patientPseudonym)]);
+    const patients = unique([
+      ...issuing.map((data) => data.patientPseudonym),
+      ...[...set.prescriptions.values()].map((rx) => rx.patientPseudonym),
+    ]);
     if (patients.length > 0) {
       // One patient's events arrive on several partitions (and instances): each batch must see the others' committed rows.
       await manager.query(
@@ -166,13 +175,16 @@ export class FraudWorkingSet {
         at: new Date(row.at as string),
       });
     }
-    const narcotics: { id: string; patient_pseudonym: string; issued_at: Date; narcotic_until: Date; status: string }[] = await manager.query(
-      `SELECT id, patient_pseudonym, issued_at, narcotic_until, status FROM watched_prescription
+    const narcotics: { id: string; patient_pseudonym: string; issued_at: Date; narcotic_until: Date; status: string }[] =
+      await manager.query(
+        `SELECT id, patient_pseudonym, issued_at, narcotic_until, status FROM watched_prescription
         WHERE patient_pseudonym = ANY($1::text[]) AND narcotic AND narcotic_until > $2`,
-      [patients, earliest],
-    );
+        [patients, earliest],
+      );
     for (const row of narcotics) {
-      set.narcoticsOf(row.patient_pseudonym).push({ id: row.id, start: new Date(row.issued_at), end: new Date(row.narcotic_until), status: row.status });
+      set
+        .narcoticsOf(row.patient_pseudonym)
+        .push({ id: row.id, start: new Date(row.issued_at), end: new Date(row.narcotic_until), status: row.status });
     }
     if (issuing.length > 0) {
       const days = unique(issuing.map((data) => dayKey(data.prescriberRpps!, new Date(data.issuedAt!))));
@@ -220,7 +232,8 @@ export class FraudWorkingSet {
       watched: rx.watched,
       at: rx.issuedAt,
     });
-    if (rx.narcotic) this.narcoticsOf(rx.patientPseudonym).push({ id: rx.id, start: rx.issuedAt, end: rx.narcoticUntil!, status: rx.status });
+    if (rx.narcotic)
+      this.narcoticsOf(rx.patientPseudonym).push({ id: rx.id, start: rx.issuedAt, end: rx.narcoticUntil!, status: rx.status });
     const key = dayKey(rx.prescriberRpps, rx.issuedAt);
     const day = this.dayCounts.get(key) ?? { count: 0, added: 0 };
     day.count += 1;
@@ -235,7 +248,15 @@ export class FraudWorkingSet {
   }
 
   recordPresentation(rx: WatchedPrescription, pharmacyFiness: string, at: Date): void {
-    this.record({ patientPseudonym: rx.patientPseudonym, prescriptionId: rx.id, kind: 'presented', prescriberRpps: null, pharmacyFiness, watched: rx.watched, at });
+    this.record({
+      patientPseudonym: rx.patientPseudonym,
+      prescriptionId: rx.id,
+      kind: 'presented',
+      prescriberRpps: null,
+      pharmacyFiness,
+      watched: rx.watched,
+      at,
+    });
   }
 
   /** Distinct prescribers who wrote for the patient in the window before `at` (watched prescriptions only, if asked). */
@@ -250,7 +271,10 @@ export class FraudWorkingSet {
   /** The patient's other narcotic prescriptions, not cancelled, whose treatment had not ended at `from`. */
   activeNarcoticPeriods(patient: string, prescriptionId: string, from: Date): NarcoticPeriod[] {
     return this.narcoticsOf(patient)
-      .filter((known) => known.id !== prescriptionId && known.end > from && (this.prescriptions.get(known.id)?.status ?? known.status) !== 'cancelled')
+      .filter(
+        (known) =>
+          known.id !== prescriptionId && known.end > from && (this.prescriptions.get(known.id)?.status ?? known.status) !== 'cancelled',
+      )
       .map((known) => ({ prescriptionId: known.id, start: known.start, end: known.end }));
   }
 
@@ -313,7 +337,13 @@ export class FraudWorkingSet {
     const patients: PatientStanding[] = [...this.loadedPatients].map((patient) => ({
       patient,
       since: this.since,
-      hits: (this.hitsByPatient.get(patient) ?? []).map(({ prescriptionId, code, weight, reason, at }) => ({ prescriptionId, code, weight, reason, at: time(at) })),
+      hits: (this.hitsByPatient.get(patient) ?? []).map(({ prescriptionId, code, weight, reason, at }) => ({
+        prescriptionId,
+        code,
+        weight,
+        reason,
+        at: time(at),
+      })),
       presentations: this.activity
         .get(patient)!
         .filter((step) => step.kind === 'presented' && step.pharmacyFiness)
@@ -421,7 +451,13 @@ export class FraudWorkingSet {
     else this.activity.set(step.patientPseudonym, [step]);
   }
 
-  private distinct(patient: string, kind: Activity['kind'], at: Date, watchedOnly: boolean, value: (step: Activity) => string | null): number {
+  private distinct(
+    patient: string,
+    kind: Activity['kind'],
+    at: Date,
+    watchedOnly: boolean,
+    value: (step: Activity) => string | null,
+  ): number {
     const since = at.getTime() - this.windowDays * DAY_MS;
     const seen = new Set<string>();
     for (const step of this.activity.get(patient) ?? []) {

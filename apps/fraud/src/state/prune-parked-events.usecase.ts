@@ -35,7 +35,8 @@ export class PruneParkedEvents implements OnApplicationBootstrap, BeforeApplicat
        SELECT count(*)::int AS dropped FROM dropped`,
       [new Date(now.getTime() - this.config.windowDays * 86_400_000)],
     );
-    if (dropped > 0) this.logger.warn(`dropped ${dropped} presentation(s) whose prescription never reached fraud in ${this.config.windowDays} days`);
+    if (dropped > 0)
+      this.logger.warn(`dropped ${dropped} presentation(s) whose prescription never reached fraud in ${this.config.windowDays} days`);
     return dropped;
   }
 }

@@ -70,7 +70,11 @@ export class RecordPresentation {
       }
     }
     const fired = this.engine.evaluate(facts);
-    return this.assess.execute(context, { prescriptionId: presentation.prescriptionId, patientPseudonym: prescription?.patientPseudonym ?? null }, fired);
+    return this.assess.execute(
+      context,
+      { prescriptionId: presentation.prescriptionId, patientPseudonym: prescription?.patientPseudonym ?? null },
+      fired,
+    );
   }
 }
 

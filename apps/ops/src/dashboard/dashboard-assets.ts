@@ -18,11 +18,9 @@ const CONTENT_TYPES: Record<string, string> = {
  * OPS_DASHBOARD_DIR.
  */
 export function dashboardDirectory(configured?: string): string | undefined {
-  const candidates = [
-    configured,
-    join(__dirname, 'public'),
-    resolve(process.cwd(), 'apps', 'ops', 'src', 'dashboard', 'public'),
-  ].filter((dir): dir is string => !!dir);
+  const candidates = [configured, join(__dirname, 'public'), resolve(process.cwd(), 'apps', 'ops', 'src', 'dashboard', 'public')].filter(
+    (dir): dir is string => !!dir,
+  );
   return candidates.find((dir) => existsSync(join(dir, 'index.html')));
 }
 

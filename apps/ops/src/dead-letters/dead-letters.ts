@@ -103,7 +103,9 @@ export class DeadLetters implements BeforeApplicationShutdown {
     const row = await this.find(topic, partition, offset);
     const originTopic = row.headers[DeadLetterHeaders.topic];
     if (!originTopic || !ORIGIN_TOPICS.has(originTopic)) {
-      throw new DeadLetterNotReplayable(`dead letter ${topic}[${partition}]@${offset} names no Ordo origin topic (${originTopic ?? 'none'})`);
+      throw new DeadLetterNotReplayable(
+        `dead letter ${topic}[${partition}]@${offset} names no Ordo origin topic (${originTopic ?? 'none'})`,
+      );
     }
     const [{ value }]: { value: Buffer | null }[] = await this.dataSource.query(
       'SELECT value FROM stream_event WHERE topic = $1 AND partition = $2 AND "offset" = $3',

@@ -2,7 +2,15 @@ import { KafkaMessage } from 'kafkajs';
 import { toRow } from './event-recorder';
 
 function message(value: string, headers: Record<string, string> = {}): KafkaMessage {
-  return { key: Buffer.from('K'), value: Buffer.from(value), headers, offset: '12', timestamp: '0', attributes: 0, size: 0 } as unknown as KafkaMessage;
+  return {
+    key: Buffer.from('K'),
+    value: Buffer.from(value),
+    headers,
+    offset: '12',
+    timestamp: '0',
+    attributes: 0,
+    size: 0,
+  } as unknown as KafkaMessage;
 }
 
 const cloudEvent = JSON.stringify({
@@ -19,7 +27,14 @@ const cloudEvent = JSON.stringify({
 describe('recording a message', () => {
   it('keeps the envelope of a CloudEvent, and not its bytes outside dead-letter topics', () => {
     const row = toRow('ordo.prescriptions', 1, message(cloudEvent));
-    expect(row).toMatchObject({ type: 'fr.ordo.prescription.issued.v1', subject: '7K3M9QXR2HVTWB4P42', source: '/ordo/prescribing', deadLetter: false, value: null, raw: null });
+    expect(row).toMatchObject({
+      type: 'fr.ordo.prescription.issued.v1',
+      subject: '7K3M9QXR2HVTWB4P42',
+      source: '/ordo/prescribing',
+      deadLetter: false,
+      value: null,
+      raw: null,
+    });
   });
 
   it('keeps a dead letter byte for byte, with its headers, even when it is not JSON', () => {

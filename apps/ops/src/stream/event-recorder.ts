@@ -83,9 +83,7 @@ export class EventRecorder implements OnApplicationBootstrap, BeforeApplicationS
 
   /** A restarted ops shows the latest events at once rather than an empty screen. */
   private async warmLiveWindow(): Promise<void> {
-    const rows = await this.dataSource
-      .getRepository(StreamEvent)
-      .find({ order: { seq: 'DESC' }, take: this.opsConfig.liveWindow });
+    const rows = await this.dataSource.getRepository(StreamEvent).find({ order: { seq: 'DESC' }, take: this.opsConfig.liveWindow });
     this.live.publish(rows.reverse().map((row) => toStreamEventView(row)));
   }
 }
@@ -115,7 +113,16 @@ export function toRow(topic: string, partition: number, message: KafkaMessage): 
       raw: null,
     };
   } catch {
-    return { ...base, eventId: null, type: null, subject: base.key, source: null, time: null, event: null, raw: message.value?.toString('utf8') ?? null };
+    return {
+      ...base,
+      eventId: null,
+      type: null,
+      subject: base.key,
+      source: null,
+      time: null,
+      event: null,
+      raw: message.value?.toString('utf8') ?? null,
+    };
   }
 }
 

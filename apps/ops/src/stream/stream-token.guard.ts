@@ -29,12 +29,17 @@ export class StreamTokenGuard implements CanActivate {
     const fromHeader = typeof header === 'string' ? /^Bearer +(\S+) *$/i.exec(header)?.[1] : undefined;
     const token = fromHeader ?? (typeof request.query.token === 'string' ? request.query.token : undefined);
     if (!token) {
-      throw new UnauthorizedException({ statusCode: 401, code: 'UNAUTHENTICATED', message: 'missing token: pass ?token=<token> or Authorization: Bearer <token>' });
+      throw new UnauthorizedException({
+        statusCode: 401,
+        code: 'UNAUTHENTICATED',
+        message: 'missing token: pass ?token=<token> or Authorization: Bearer <token>',
+      });
     }
     try {
       request.principal = await this.verifier.verify(token);
     } catch (error) {
-      if (error instanceof AccessTokenRejected) throw new UnauthorizedException({ statusCode: 401, code: 'UNAUTHENTICATED', message: error.message });
+      if (error instanceof AccessTokenRejected)
+        throw new UnauthorizedException({ statusCode: 401, code: 'UNAUTHENTICATED', message: error.message });
       if (error instanceof VerificationKeysUnavailable) {
         throw new ServiceUnavailableException({ statusCode: 503, code: 'AUTH_UNAVAILABLE', message: error.message });
       }

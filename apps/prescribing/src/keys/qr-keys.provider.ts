@@ -12,7 +12,9 @@ export const QR_KEY_RING = Symbol('ordo:qr-key-ring');
  * development key is made once in QR_DEV_KEY_FILE (default .local/qr-dev-key.json) so `make up`
  * works out of the box and printed codes keep verifying across restarts.
  */
-export function loadQrKeyRing(config: Pick<PrescribingConfig, 'QR_SIGNING_KEYS' | 'QR_ACTIVE_KID' | 'QR_DEV_KEY_FILE' | 'NODE_ENV'>): KeyRing {
+export function loadQrKeyRing(
+  config: Pick<PrescribingConfig, 'QR_SIGNING_KEYS' | 'QR_ACTIVE_KID' | 'QR_DEV_KEY_FILE' | 'NODE_ENV'>,
+): KeyRing {
   if (config.QR_SIGNING_KEYS || config.NODE_ENV === 'production') return keyRingFromEnv(config, { requireSigningKey: true });
   const file = resolve(config.QR_DEV_KEY_FILE);
   if (!existsSync(file)) {

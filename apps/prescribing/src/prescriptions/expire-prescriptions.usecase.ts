@@ -37,14 +37,18 @@ export class ExpirePrescriptions implements OnApplicationBootstrap, BeforeApplic
     let total = 0;
     for (;;) {
       const expired = await this.dataSource.transaction(async (manager) => {
-        const rows: { id: string; valid_until: Date }[] = await manager.query(
-          `UPDATE prescription SET status = 'EXPIRED', version = version + 1, updated_at = now()
+        const rows: { id: string; valid_until: Date }[] = await manager
+          .query(
+            `UPDATE prescription SET status = 'EXPIRED', version = version + 1, updated_at = now()
            WHERE id IN (
              SELECT id FROM prescription WHERE status = 'ISSUED' AND valid_until < $1
              ORDER BY valid_until LIMIT $2 FOR UPDATE SKIP LOCKED)
            RETURNING id, valid_until`,
-          [now, BATCH],
-        ).then((result: [typeof rows, number] | typeof rows) => (Array.isArray(result[0]) ? (result[0] as typeof rows) : (result as typeof rows)));
+            [now, BATCH],
+          )
+          .then((result: [typeof rows, number] | typeof rows) =>
+            Array.isArray(result[0]) ? (result[0] as typeof rows) : (result as typeof rows),
+          );
         for (const row of rows) {
           await this.outbox.append(manager, PrescriptionExpired, row.id, {
             prescriptionId: row.id,

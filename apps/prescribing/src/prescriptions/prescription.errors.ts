@@ -28,11 +28,6 @@ export class PrescriptionNotCancellable extends DomainError {
 /** One or more lines break a French prescribing rule; each violation names its line and rule. */
 export class PrescriptionRulesViolated extends DomainError {
   constructor(violations: { code: string; lineNo: number; message: string }[]) {
-    super(
-      violations[0].code,
-      violations.map((v) => `line ${v.lineNo}: ${v.message}`).join('; '),
-      422,
-      { violations },
-    );
+    super(violations[0].code, violations.map((v) => `line ${v.lineNo}: ${v.message}`).join('; '), 422, { violations });
   }
 }

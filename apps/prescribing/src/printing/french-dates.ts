@@ -2,10 +2,7 @@
 // UTC: a prescription issued at 00:30 in Paris is dated that day, though it is still the day
 // before in UTC.
 
-const MONTHS = [
-  'janvier', 'février', 'mars', 'avril', 'mai', 'juin',
-  'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre',
-];
+const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 
 const PARIS_DAY = new Intl.DateTimeFormat('en-US', {
   timeZone: 'Europe/Paris',

@@ -87,9 +87,7 @@ describe('quantities in words', () => {
   });
 
   it('knows the common feminine dosage forms, in the singular or the plural', () => {
-    expect(['gélule', 'gélules', 'Ampoule', 'seringue', 'dose-poids'].map(isFeminineUnit)).toEqual([
-      true, true, true, true, true,
-    ]);
+    expect(['gélule', 'gélules', 'Ampoule', 'seringue', 'dose-poids'].map(isFeminineUnit)).toEqual([true, true, true, true, true]);
     expect(['comprimé', 'flacon', 'sachet', 'suppositoire'].map(isFeminineUnit)).toEqual([false, false, false, false]);
   });
 

@@ -1,11 +1,4 @@
-import {
-  KeyRing,
-  QrTokenSigner,
-  QrTokenVerifier,
-  formatPrescriptionId,
-  generatePrescriptionId,
-  generateSigningKey,
-} from '@ordo/rx-id';
+import { KeyRing, QrTokenSigner, QrTokenVerifier, formatPrescriptionId, generatePrescriptionId, generateSigningKey } from '@ordo/rx-id';
 import { pdfInfo, pdfPageTexts, pdfPagesAsPng, pdfText } from '../../../../test/printing/poppler';
 import { scanQr } from '../../../../test/printing/qr-scan';
 import { PrintableLine, PrintablePrescription, renderPrescriptionPdf } from './prescription-pdf';

@@ -188,11 +188,7 @@ class OrdonnanceLayout {
     const signatureWidth = 70 * MM;
     const signatureHeight = 22 * MM;
     this.makeRoom(
-      RULE_HEIGHT +
-        (count ? this.heightOf(count, countStyle) + 4 : 0) +
-        this.heightOf(validity, validityStyle) +
-        10 +
-        signatureHeight,
+      RULE_HEIGHT + (count ? this.heightOf(count, countStyle) + 4 : 0) + this.heightOf(validity, validityStyle) + 10 + signatureHeight,
     );
 
     this.rule();

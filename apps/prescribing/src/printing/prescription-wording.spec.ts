@@ -20,7 +20,11 @@ const line: PrintableLine = {
   durationDays: 14,
   renewals: 0,
 };
-const prescriber: PrintablePrescriber = { name: 'Dr Jeanne Martin', rpps: '10001234567', addressLines: ['12 rue de la Paix', '75002 Paris'] };
+const prescriber: PrintablePrescriber = {
+  name: 'Dr Jeanne Martin',
+  rpps: '10001234567',
+  addressLines: ['12 rue de la Paix', '75002 Paris'],
+};
 
 describe('dates on an ordonnance', () => {
   it('dates the prescription by the day in France, not in UTC', () => {
@@ -51,9 +55,7 @@ describe('the sentences of an ordonnance', () => {
   it('takes the place of writing from the postcode line of the address', () => {
     const issuedAt = new Date('2026-11-22T09:00:00Z');
     expect(placeAndDate(prescriber, issuedAt)).toBe('Paris, le 22 novembre 2026');
-    expect(placeAndDate({ ...prescriber, addressLines: ['13008 Marseille CEDEX 08'] }, issuedAt)).toBe(
-      'Marseille, le 22 novembre 2026',
-    );
+    expect(placeAndDate({ ...prescriber, addressLines: ['13008 Marseille CEDEX 08'] }, issuedAt)).toBe('Marseille, le 22 novembre 2026');
     expect(placeAndDate({ ...prescriber, addressLines: [] }, issuedAt)).toBe('Le 22 novembre 2026');
   });
 

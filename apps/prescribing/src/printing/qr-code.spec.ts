@@ -41,9 +41,9 @@ describe('QR code of a prescription', () => {
   });
 
   it('fits the longest token in a small symbol', () => {
-    const longest = new QrTokenSigner(
-      KeyRing.fromConfig({ activeKid: 'k'.repeat(32), keys: [generateSigningKey('k'.repeat(32))] }),
-    ).sign(generatePrescriptionId());
+    const longest = new QrTokenSigner(KeyRing.fromConfig({ activeKid: 'k'.repeat(32), keys: [generateSigningKey('k'.repeat(32))] })).sign(
+      generatePrescriptionId(),
+    );
     expect(longest).toHaveLength(144);
     // Version 8 at level M: 49 modules, about 0.7 mm each in a 35 mm square.
     expect(qrMatrix(longest).size).toBeLessThanOrEqual(49);

@@ -61,15 +61,7 @@ export class DispensedLine {
   @IsOptional() @IsString() notDispensedReason?: string;
 }
 
-export const PRESCRIPTION_STATUSES = [
-  'ISSUED',
-  'CLAIMED',
-  'PARTIALLY_DISPENSED',
-  'DISPENSED',
-  'CANCELLED',
-  'ON_HOLD',
-  'EXPIRED',
-] as const;
+export const PRESCRIPTION_STATUSES = ['ISSUED', 'CLAIMED', 'PARTIALLY_DISPENSED', 'DISPENSED', 'CANCELLED', 'ON_HOLD', 'EXPIRED'] as const;
 export type PrescriptionStatus = (typeof PRESCRIPTION_STATUSES)[number];
 
 export class FiredRule {
@@ -77,4 +69,3 @@ export class FiredRule {
   @IsString() reason: string;
   @IsInt() weight: number;
 }
-

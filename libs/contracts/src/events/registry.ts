@@ -9,12 +9,7 @@ import {
   PrescriptionScanned,
 } from './dispensing.events';
 import { CaseClosed, FraudAlertRaised, FraudCheckRequested, FraudVerdict, HoldLifted, HoldPlaced } from './fraud.events';
-import {
-  PrescriptionCancelled,
-  PrescriptionExpired,
-  PrescriptionIssued,
-  PrescriptionStatusChanged,
-} from './prescription.events';
+import { PrescriptionCancelled, PrescriptionExpired, PrescriptionIssued, PrescriptionStatusChanged } from './prescription.events';
 
 /** Every event type Ordo knows. A type missing here is unknown to the whole system. */
 export const EVENT_CONTRACTS: readonly EventContract[] = [

@@ -2,7 +2,8 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class ListAlertsQuery {
-  @IsOptional() @Matches(/^[0-9A-HJKMNP-TV-Z]{16}[0-9]{2}$/, { message: 'prescriptionId must be a canonical prescription ID' })
+  @IsOptional()
+  @Matches(/^[0-9A-HJKMNP-TV-Z]{16}[0-9]{2}$/, { message: 'prescriptionId must be a canonical prescription ID' })
   prescriptionId?: string;
   @IsOptional() @IsString() @MaxLength(100) patientPseudonym?: string;
   @IsOptional() @IsIn(['open', 'closed']) status?: 'open' | 'closed';

@@ -165,7 +165,10 @@ function connectStream() {
   });
   source.onerror = () => {
     // EventSource reconnects by itself; a refused token shows up as an API error on the next poll.
-    setConnection(source.readyState === EventSource.CLOSED ? 'error' : 'wait', source.readyState === EventSource.CLOSED ? 'disconnected' : 'reconnecting…');
+    setConnection(
+      source.readyState === EventSource.CLOSED ? 'error' : 'wait',
+      source.readyState === EventSource.CLOSED ? 'disconnected' : 'reconnecting…',
+    );
   };
 }
 
@@ -174,7 +177,8 @@ function addEventRow(event, fresh) {
   const body = $('#stream').tBodies[0];
   const badges = [];
   if (event.deadLetter) badges.push(el('span', { class: 'badge badge-dlq', text: 'DLQ' }));
-  if (event.headers && event.headers['ordo-replay-of']) badges.push(el('span', { class: 'badge badge-replay', text: 'replayed', title: `replay of ${event.headers['ordo-replay-of']}` }));
+  if (event.headers && event.headers['ordo-replay-of'])
+    badges.push(el('span', { class: 'badge badge-replay', text: 'replayed', title: `replay of ${event.headers['ordo-replay-of']}` }));
   const row = el(
     'tr',
     {
@@ -205,13 +209,21 @@ function toggleDetail(row, event) {
     next.remove();
     return;
   }
-  const content = { topic: event.topic, partition: event.partition, offset: event.offset, headers: event.headers, event: event.event ?? event.raw };
+  const content = {
+    topic: event.topic,
+    partition: event.partition,
+    offset: event.offset,
+    headers: event.headers,
+    event: event.event ?? event.raw,
+  };
   row.after(el('tr', { class: 'detail' }, el('td', { colspan: 6 }, el('pre', { text: JSON.stringify(content, null, 2) }))));
 }
 
 function updateStreamCaption() {
   const filters = Object.entries(currentFilters()).filter(([, value]) => value);
-  $('#stream-caption').textContent = `${$('#stream').tBodies[0].rows.length} shown` + (filters.length ? ` · filtered by ${filters.map(([name, value]) => `${name} “${value}”`).join(', ')}` : ' · newest first');
+  $('#stream-caption').textContent =
+    `${$('#stream').tBodies[0].rows.length} shown` +
+    (filters.length ? ` · filtered by ${filters.map(([name, value]) => `${name} “${value}”`).join(', ')}` : ' · newest first');
 }
 
 function rememberChoice(event) {
@@ -233,10 +245,20 @@ async function refreshServices() {
     ...items.map((service) =>
       el(
         'div',
-        { class: `service ${service.status}`, 'data-testid': `service-${service.service}`, 'data-status': service.status, title: service.url || 'this service' },
+        {
+          class: `service ${service.status}`,
+          'data-testid': `service-${service.service}`,
+          'data-status': service.status,
+          title: service.url || 'this service',
+        },
         el('span', { class: 'service-name', text: service.service }),
         el('span', { class: 'service-status', text: service.status + (service.latencyMs !== null ? ` · ${service.latencyMs} ms` : '') }),
-        el('span', { class: 'service-checks', text: Object.entries(service.checks).map(([name, value]) => `${name}: ${value}`).join(' · ') }),
+        el('span', {
+          class: 'service-checks',
+          text: Object.entries(service.checks)
+            .map(([name, value]) => `${name}: ${value}`)
+            .join(' · '),
+        }),
       ),
     ),
   );
@@ -248,7 +270,8 @@ async function refreshSummary() {
   $('#count-dead-letters').textContent = summary.deadLetters.toLocaleString();
   $('#count-dead-letters-hour').textContent = `${summary.deadLettersLastHour} in the last hour`;
   $('#count-alerts').textContent = summary.fraud.alerts.toLocaleString();
-  $('#count-alerts-detail').textContent = `${summary.fraud.alertsForReview} review · ${summary.fraud.alertsForHold} hold · ${summary.fraud.casesClosed} closed`;
+  $('#count-alerts-detail').textContent =
+    `${summary.fraud.alertsForReview} review · ${summary.fraud.alertsForHold} hold · ${summary.fraud.casesClosed} closed`;
   $('#count-holds').textContent = summary.fraud.holdsActive.toLocaleString();
   $('#count-holds-detail').textContent = `${summary.fraud.holdsPlaced} placed · ${summary.fraud.holdsLifted} lifted`;
 }
@@ -270,7 +293,12 @@ function drawRates(rates) {
   const top = 8;
   const points = rates.topics[0] ? rates.topics[0].counts.length : 0;
   const max = Math.max(1, ...rates.topics.flatMap((topic) => topic.counts));
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none', role: 'img', 'aria-label': 'events per topic over time' });
+  const chart = svg('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    preserveAspectRatio: 'none',
+    role: 'img',
+    'aria-label': 'events per topic over time',
+  });
   const x = (i) => left + ((width - left - 4) * i) / Math.max(1, points - 1);
   const y = (value) => top + (height - top - bottom) * (1 - value / max);
   for (const fraction of [0, 0.5, 1]) {
@@ -285,11 +313,29 @@ function drawRates(rates) {
   for (const topic of rates.topics) {
     const colour = colourOf(topic.topic, topic.topic.endsWith('.dlq') ? dlqIndex++ : 0);
     const path = topic.counts.map((count, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(count).toFixed(1)}`).join(' ');
-    chart.append(svg('path', { d: path, fill: 'none', stroke: colour, 'stroke-width': topic.total ? 2 : 1, 'stroke-dasharray': topic.topic.endsWith('.dlq') ? '4 3' : '', 'vector-effect': 'non-scaling-stroke' }));
+    chart.append(
+      svg('path', {
+        d: path,
+        fill: 'none',
+        stroke: colour,
+        'stroke-width': topic.total ? 2 : 1,
+        'stroke-dasharray': topic.topic.endsWith('.dlq') ? '4 3' : '',
+        'vector-effect': 'non-scaling-stroke',
+      }),
+    );
     const perMinute = (topic.counts.slice(-4).reduce((sum, n) => sum + n, 0) * 60) / (4 * rates.bucketSeconds);
     const swatch = el('span', { class: 'swatch' });
     swatch.style.background = colour; // through the CSSOM: the page's CSP forbids style attributes
-    legend.push(el('li', { 'data-topic': topic.topic }, swatch, `${topic.topic} `, el('b', { text: `${perMinute.toFixed(1)}/min` }), ` · ${topic.total} in 15 min`));
+    legend.push(
+      el(
+        'li',
+        { 'data-topic': topic.topic },
+        swatch,
+        `${topic.topic} `,
+        el('b', { text: `${perMinute.toFixed(1)}/min` }),
+        ` · ${topic.total} in 15 min`,
+      ),
+    );
   }
   $('#rates-chart').replaceChildren(chart);
   $('#rates-legend').replaceChildren(...legend);
@@ -304,7 +350,13 @@ async function refreshLag() {
       el(
         'tr',
         { class: 'lag-group', 'data-testid': 'lag-group', 'data-group': group.group, 'data-lag': group.lag },
-        el('td', {}, el('span', { text: group.group }), ' ', el('span', { class: 'caption', text: `${group.state.toLowerCase()}, ${group.members} member${group.members === 1 ? '' : 's'}` })),
+        el(
+          'td',
+          {},
+          el('span', { text: group.group }),
+          ' ',
+          el('span', { class: 'caption', text: `${group.state.toLowerCase()}, ${group.members} member${group.members === 1 ? '' : 's'}` }),
+        ),
         el('td'),
         el('td'),
         el('td', { class: `num ${group.lag > 0 ? 'lag-behind' : ''}`, text: group.lag.toLocaleString() }),
@@ -336,9 +388,17 @@ async function refreshDeadLetters() {
     const replayCell = el('td', { 'data-testid': 'replay-cell' });
     if (last) {
       replayCell.append(
-        el('div', { class: `outcome-${last.outcome}`, 'data-testid': 'replay-outcome', 'data-outcome': last.outcome, text: last.outcome.replace(/-/g, ' ') }),
+        el('div', {
+          class: `outcome-${last.outcome}`,
+          'data-testid': 'replay-outcome',
+          'data-outcome': last.outcome,
+          text: last.outcome.replace(/-/g, ' '),
+        }),
         el('div', { class: 'caption mono', text: `→ ${last.topic}[${last.partition}]@${last.offset}` }),
-        el('div', { class: 'caption', text: `${letter.replays.length > 1 ? `${letter.replays.length} replays, last ` : ''}${ago(last.replayedAt)} by ${last.replayedBy}` }),
+        el('div', {
+          class: 'caption',
+          text: `${letter.replays.length > 1 ? `${letter.replays.length} replays, last ` : ''}${ago(last.replayedAt)} by ${last.replayedBy}`,
+        }),
       );
     }
     const button = el('button', {
@@ -355,11 +415,19 @@ async function refreshDeadLetters() {
       { 'data-testid': 'dead-letter', 'data-id': id, 'data-subject': letter.subject || '', 'data-reason': letter.reason || '' },
       el('td', { class: 'mono', title: letter.deadLetteredAt, text: ago(letter.deadLetteredAt) }),
       el('td', { class: 'mono', text: `${letter.topic}[${letter.partition}]@${letter.offset}` }),
-      el('td', { class: 'mono', text: letter.originTopic ? `${letter.originTopic}[${letter.originPartition}]@${letter.originOffset}` : '—' }),
+      el('td', {
+        class: 'mono',
+        text: letter.originTopic ? `${letter.originTopic}[${letter.originPartition}]@${letter.originOffset}` : '—',
+      }),
       el('td', { text: letter.service ? `${letter.service} (${letter.consumerGroup})` : '—' }),
       el('td', {}, el('span', { class: 'badge badge-dlq', text: letter.reason || '?' })),
       el('td', { class: 'error-text', text: letter.error || '' }),
-      el('td', {}, el('div', { class: `type ${typeClass(letter.type)}`, text: shortType(letter.type) }), el('div', { class: 'mono caption', text: displaySubject(letter.subject) })),
+      el(
+        'td',
+        {},
+        el('div', { class: `type ${typeClass(letter.type)}`, text: shortType(letter.type) }),
+        el('div', { class: 'mono caption', text: displaySubject(letter.subject) }),
+      ),
       replayCell,
     );
   });

@@ -19,8 +19,11 @@ import {
 import { IsPastCalendarDate } from './is-past-calendar-date.decorator';
 
 export class AddressDto {
-  @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(120, { each: true })
-  @ArrayMinSize(1) @ArrayMaxSize(3)
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  @MaxLength(120, { each: true })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(3)
   lines: string[];
   @Matches(/^(?:\d{5}|2[AB]\d{3})$/, { message: 'postalCode must be a French postal code of 5 characters' })
   postalCode: string;
