@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 export * from './topics';
 export * from './envelope';
+export * from './nested';
 export * from './patient-block';
 export * from './events/common';
 export * from './events/prescription.events';

@@ -9,6 +9,7 @@ import { ConsumerOwnership, KafkaEventServer, createKafka, ensureTopics, messagi
 import { PinoNestLogger, collectProcessMetrics, createLogger, logSettings, metrics } from '@ordo/observability';
 import { DataSource } from 'typeorm';
 import { HttpErrorFilter } from './http-error.filter';
+import { guardRequestShape } from './request-shape';
 import { setUpOpenApi } from './openapi';
 import { TraceInterceptor } from './trace.interceptor';
 import { createValidationPipe } from './validation';
@@ -67,6 +68,7 @@ export async function createService(
   // The APIs speak JSON only; without this, Fastify's built-in text/plain parser would hand a
   // string to validation (400) where the honest answer is 415.
   fastify.removeContentTypeParser('text/plain');
+  guardRequestShape(fastify);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequestDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },

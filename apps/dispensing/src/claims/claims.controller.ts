@@ -1,4 +1,5 @@
-import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { UuidParam } from '@ordo/platform';
+import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { CurrentPrincipal, Principal, Roles } from '@ordo/auth';
 import { PresentedDto } from '../scans/dto/presented.dto';
 import { ClaimPrescription } from './claim-prescription.usecase';
@@ -26,7 +27,7 @@ export class ClaimsController {
   @HttpCode(201)
   dispense(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', new ParseUUIDPipe()) claimId: string,
+    @Param('id', UuidParam) claimId: string,
     @Body() body: DispenseDto,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
@@ -35,7 +36,7 @@ export class ClaimsController {
 
   @Post(':id/release')
   @HttpCode(200)
-  release(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) claimId: string, @Body() body: ClaimSecretDto) {
+  release(@CurrentPrincipal() principal: Principal, @Param('id', UuidParam) claimId: string, @Body() body: ClaimSecretDto) {
     return this.releaseClaim.execute({ claimId, secret: body.secret, pharmacy: pharmacyOf(principal) });
   }
 }

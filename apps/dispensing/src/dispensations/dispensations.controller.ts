@@ -1,14 +1,14 @@
+import { DecimalInteger } from '@ordo/contracts';
 import { Controller, Get, Query } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { CurrentPrincipal, Principal, Roles } from '@ordo/auth';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Repository } from 'typeorm';
 import { Dispensation } from './dispensation.entity';
 
 class ListDispensationsQuery {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @IsOptional() @DecimalInteger() @IsInt() @Min(1) @Max(500) limit?: number;
+  @IsOptional() @DecimalInteger() @IsInt() @Min(0) offset?: number;
 }
 
 @Controller('v1/dispensations')

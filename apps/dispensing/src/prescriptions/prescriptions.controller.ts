@@ -2,7 +2,8 @@ import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Roles } from '@ordo/auth';
 import { PatientKeys } from '@ordo/contracts';
-import { parsePrescriptionId } from '@ordo/rx-id';
+import { PrescriptionIdParam } from '@ordo/platform';
+import { PrescriptionId } from '@ordo/rx-id';
 import { Repository } from 'typeorm';
 import { PrescriptionUnknown } from '../dispensations/dispensing.errors';
 import { DispensablePrescription } from './dispensable-prescription.entity';
@@ -19,11 +20,9 @@ export class PrescriptionsController {
 
   /** The prescription by ID, as after a scan (without recording one). */
   @Get(':id')
-  async get(@Param('id') rawId: string) {
-    const parsed = parsePrescriptionId(rawId);
-    if (!parsed.ok) throw new PrescriptionUnknown(rawId);
-    const prescription = await this.prescriptions.findOneBy({ id: parsed.id });
-    if (!prescription) throw new PrescriptionUnknown(parsed.id);
+  async get(@Param('id', PrescriptionIdParam) id: PrescriptionId) {
+    const prescription = await this.prescriptions.findOneBy({ id });
+    if (!prescription) throw new PrescriptionUnknown(id);
     return pharmacistView(prescription, this.patientKeys);
   }
 }

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { UuidParam } from '@ordo/platform';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal, Principal, Roles } from '@ordo/auth';
 import { CloseCase } from '../cases/close-case.usecase';
 import { CloseCaseRequest, HoldRequest } from '../cases/dto/case-action.dto';
@@ -22,13 +23,13 @@ export class AlertsController {
 
   @Post(':id/hold')
   @HttpCode(201)
-  hold(@Param('id', ParseUUIDPipe) id: string, @Body() body: HoldRequest, @CurrentPrincipal() analyst: Principal) {
+  hold(@Param('id', UuidParam) id: string, @Body() body: HoldRequest, @CurrentPrincipal() analyst: Principal) {
     return this.placeHold.execute(id, analyst.subject, body.reason);
   }
 
   @Post(':id/close')
   @HttpCode(200)
-  close(@Param('id', ParseUUIDPipe) id: string, @Body() body: CloseCaseRequest, @CurrentPrincipal() analyst: Principal) {
+  close(@Param('id', UuidParam) id: string, @Body() body: CloseCaseRequest, @CurrentPrincipal() analyst: Principal) {
     return this.closeCase.execute(id, analyst.subject, body.resolution, body.reason);
   }
 }

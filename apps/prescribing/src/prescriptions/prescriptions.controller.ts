@@ -2,8 +2,8 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } fro
 import { InjectRepository } from '@nestjs/typeorm';
 import { CurrentPrincipal, Principal, Roles } from '@ordo/auth';
 import { PatientKeys, pseudonymise } from '@ordo/contracts';
-import { DomainError } from '@ordo/platform';
-import { PrescriptionId, parsePrescriptionId } from '@ordo/rx-id';
+import { DomainError, PrescriptionIdParam } from '@ordo/platform';
+import { PrescriptionId } from '@ordo/rx-id';
 import type { FastifyReply } from 'fastify';
 import { Inject } from '@nestjs/common';
 import { Repository } from 'typeorm';
@@ -79,29 +79,41 @@ export class PrescriptionsController {
 
   /** A prescriber sees only the prescriptions they wrote; any other ID reads as not found. */
   @Get(':id')
-  async get(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string) {
-    return prescriptionView(await this.own(principal, rawId));
+  async get(@CurrentPrincipal() principal: Principal, @Param('id', PrescriptionIdParam) id: PrescriptionId) {
+    return prescriptionView(await this.own(principal, id));
   }
 
   /** The QR code alone, for a screen or the patient's phone: it carries the signed token only. */
   @Get(':id/qr.svg')
-  async qrSvg(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    const svg = this.printPrescription.qrSvg(await this.own(principal, rawId));
+  async qrSvg(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', PrescriptionIdParam) id: PrescriptionId,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const svg = this.printPrescription.qrSvg(await this.own(principal, id));
     reply.header('content-type', 'image/svg+xml; charset=utf-8');
     return svg;
   }
 
   @Get(':id/qr.png')
-  async qrPng(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    const png = await this.printPrescription.qrPng(await this.own(principal, rawId));
+  async qrPng(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', PrescriptionIdParam) id: PrescriptionId,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const png = await this.printPrescription.qrPng(await this.own(principal, id));
     reply.header('content-type', 'image/png');
     return png;
   }
 
   /** The printable A4 ordonnance with its QR code. */
   @Get(':id/pdf')
-  async pdf(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    const prescription = await this.own(principal, rawId);
+  async pdf(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', PrescriptionIdParam) id: PrescriptionId,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const prescription = await this.own(principal, id);
     const pdf = await this.printPrescription.pdf(prescription);
     reply.header('content-type', 'application/pdf');
     reply.header('content-disposition', `inline; filename="ordonnance-${prescription.id}.pdf"`);
@@ -110,23 +122,20 @@ export class PrescriptionsController {
 
   @Post(':id/cancel')
   @HttpCode(200)
-  async cancel(@CurrentPrincipal() principal: Principal, @Param('id') rawId: string, @Body() body: CancelPrescriptionDto) {
+  async cancel(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', PrescriptionIdParam) id: PrescriptionId,
+    @Body() body: CancelPrescriptionDto,
+  ) {
     const cancelled = await this.cancelPrescription.execute({
       prescriberRpps: principal.rpps!,
-      id: this.parse(rawId),
+      id,
       reason: body.reason,
     });
     return prescriptionView(cancelled);
   }
 
-  private parse(rawId: string): PrescriptionId {
-    const parsed = parsePrescriptionId(rawId);
-    if (!parsed.ok) throw new PrescriptionNotFound(rawId);
-    return parsed.id;
-  }
-
-  private async own(principal: Principal, rawId: string): Promise<Prescription> {
-    const id = this.parse(rawId);
+  private async own(principal: Principal, id: PrescriptionId): Promise<Prescription> {
     const prescription = await this.prescriptions.findOneBy({ id, prescriberRpps: principal.rpps! });
     if (!prescription) throw new PrescriptionNotFound(id);
     return prescription;

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsArray, IsBase64, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { NestedObject } from '../nested';
+import { IsArray, IsBase64, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 /** An event contract: the payload class carries its CloudEvents type (with version) and its topic. */
 export interface EventContract<T extends object = object> {
@@ -47,7 +47,7 @@ export class PrescribedLine {
   @IsOptional() @IsBoolean() substitutable?: boolean;
   /** Narcotics: the prescriber's split dispensing, in days per dispensing. */
   @IsOptional() @IsInt() @Min(1) @Max(28) fractionDays?: number;
-  @IsOptional() @ValidateNested() @Type(() => LineRegulation) regulation?: LineRegulation;
+  @NestedObject(() => LineRegulation, { optional: true }) regulation?: LineRegulation;
 }
 
 export class DispensedLine {

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, ValidateNested } from 'class-validator';
+import { NestedArray } from '../nested';
+import { ArrayMinSize, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { Topics } from '../topics';
 import { DispensedLine, FiredRule, PRESCRIPTION_ID_PATTERN } from './common';
 
@@ -76,7 +76,7 @@ export class PrescriptionDispensed {
   @Matches(RPPS) pharmacistRpps: string;
   /** True when nothing is left to dispense on any line, renewals included. */
   @IsBoolean() complete: boolean;
-  @ValidateNested({ each: true }) @Type(() => DispensedLine) @ArrayMinSize(1) lines: DispensedLine[];
+  @NestedArray(() => DispensedLine) @ArrayMinSize(1) lines: DispensedLine[];
 }
 
 export const REFUSAL_REASONS = [
@@ -108,5 +108,5 @@ export class DispensingRefused {
   @IsIn(REFUSAL_REASONS) reason: RefusalReason;
   @IsString() message: string;
   /** The fraud rules behind a FRAUD_DENIED refusal. */
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => FiredRule) rules?: FiredRule[];
+  @NestedArray(() => FiredRule, { optional: true }) rules?: FiredRule[];
 }

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Min, ValidateNested } from 'class-validator';
+import { NestedArray } from '../nested';
+import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Min } from 'class-validator';
 import { Topics } from '../topics';
 import { FiredRule, PRESCRIPTION_ID_PATTERN } from './common';
 
@@ -11,7 +11,7 @@ export class FraudAlertRaised {
   @Matches(PRESCRIPTION_ID_PATTERN) prescriptionId: string;
   @IsInt() @Min(0) score: number;
   @IsIn(['review', 'hold']) level: 'review' | 'hold';
-  @ValidateNested({ each: true }) @Type(() => FiredRule) @ArrayMinSize(1) rules: FiredRule[];
+  @NestedArray(() => FiredRule) @ArrayMinSize(1) rules: FiredRule[];
   /** Ids of the events that fired the rules. */
   @IsOptional() @IsArray() @IsString({ each: true }) evidence?: string[];
 }
@@ -77,5 +77,5 @@ export class FraudVerdict {
   @Matches(PRESCRIPTION_ID_PATTERN) prescriptionId: string;
   @IsIn(['allow', 'review', 'deny']) decision: 'allow' | 'review' | 'deny';
   @IsInt() @Min(0) score: number;
-  @IsArray() @ValidateNested({ each: true }) @Type(() => FiredRule) reasons: FiredRule[];
+  @NestedArray(() => FiredRule) reasons: FiredRule[];
 }

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { ArrayMinSize, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import { NestedArray, NestedObject } from '../nested';
+import { ArrayMinSize, IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Matches } from 'class-validator';
 import { Topics } from '../topics';
 import { EncryptedBlock, PRESCRIPTION_ID_PATTERN, PRESCRIPTION_STATUSES, PrescribedLine, PrescriptionStatus } from './common';
 
@@ -12,11 +12,11 @@ export class PrescriptionIssued {
   /** Keyed HMAC of the INS: lets fraud and ops link a patient's prescriptions without knowing who it is. */
   @IsString() patientPseudonym: string;
   /** The patient's identity, readable by dispensing only. */
-  @ValidateNested() @Type(() => EncryptedBlock) patient: EncryptedBlock;
+  @NestedObject(() => EncryptedBlock) patient: EncryptedBlock;
   @IsBoolean() secure: boolean;
   @IsISO8601() issuedAt: string;
   @IsISO8601() validUntil: string;
-  @ValidateNested({ each: true }) @Type(() => PrescribedLine) @ArrayMinSize(1) lines: PrescribedLine[];
+  @NestedArray(() => PrescribedLine) @ArrayMinSize(1) lines: PrescribedLine[];
 }
 
 export class PrescriptionCancelled {

@@ -1,18 +1,6 @@
+import { NestedArray } from '@ordo/contracts';
 import { IsCip13 } from '@ordo/identifiers';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsBoolean,
-  IsInt,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export class ClaimSecretDto {
   @IsString() @MinLength(16) @MaxLength(100) secret: string;
@@ -31,9 +19,7 @@ export class DispenseLineDto {
 
 export class DispenseDto extends ClaimSecretDto {
   /** Omitted: as much as may be given today on every line. */
-  @IsOptional()
-  @ValidateNested({ each: true })
-  @Type(() => DispenseLineDto)
+  @NestedArray(() => DispenseLineDto, { optional: true })
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   lines?: DispenseLineDto[];

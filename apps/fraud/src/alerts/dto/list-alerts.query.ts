@@ -1,4 +1,4 @@
-import { Type } from 'class-transformer';
+import { DecimalInteger } from '@ordo/contracts';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class ListAlertsQuery {
@@ -9,6 +9,6 @@ export class ListAlertsQuery {
   @IsOptional() @IsIn(['open', 'closed']) status?: 'open' | 'closed';
   @IsOptional() @IsIn(['review', 'hold']) level?: 'review' | 'hold';
   @IsOptional() @Matches(/^[A-Z_]{3,60}$/, { message: 'rule must be a rule code such as DOUBLE_DISPENSE_ATTEMPT' }) rule?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @IsOptional() @DecimalInteger() @IsInt() @Min(1) @Max(500) limit?: number;
+  @IsOptional() @DecimalInteger() @IsInt() @Min(0) offset?: number;
 }

@@ -1,4 +1,4 @@
-import { Type } from 'class-transformer';
+import { DecimalInteger } from '@ordo/contracts';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class ListEventsQuery {
@@ -8,5 +8,5 @@ export class ListEventsQuery {
   @IsOptional() @IsString() @MaxLength(200) topic?: string;
   /** The emitting service: `prescribing` or `/ordo/prescribing`. */
   @IsOptional() @IsString() @MaxLength(100) source?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
+  @IsOptional() @DecimalInteger() @IsInt() @Min(1) @Max(1000) limit?: number;
 }

@@ -1,4 +1,5 @@
-import { Transform, Type } from 'class-transformer';
+import { DecimalInteger } from '@ordo/contracts';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 /** Filters of the live stream; `type` and `subject` match any part, in any case. */
@@ -11,5 +12,5 @@ export class LiveStreamQuery {
   @IsOptional() @IsString() @MaxLength(200) topic?: string;
   @IsOptional() @Transform(({ value }) => value === 'true' || value === true) @IsBoolean() deadLetter?: boolean;
   /** How many recent matching events to send first (default 100). */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1000) backlog?: number;
+  @IsOptional() @DecimalInteger() @IsInt() @Min(0) @Max(1000) backlog?: number;
 }

@@ -1,5 +1,5 @@
+import { NestedArray, NestedObject } from '@ordo/contracts';
 import { IsCip13, IsCis, IsNir } from '@ordo/identifiers';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -14,7 +14,6 @@ import {
   MaxLength,
   Min,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { IsPastCalendarDate } from './is-past-calendar-date.decorator';
 
@@ -34,7 +33,7 @@ export class AddressDto {
 export class PrescriberDto {
   @IsString() @IsNotEmpty() @MaxLength(120) name: string;
   @IsOptional() @IsString() @MaxLength(120) specialty?: string;
-  @ValidateNested() @Type(() => AddressDto) address: AddressDto;
+  @NestedObject(() => AddressDto) address: AddressDto;
   @IsOptional() @Matches(/^\+?[0-9 .]{6,20}$/, { message: 'phone must be a telephone number' }) phone?: string;
 }
 
@@ -61,10 +60,9 @@ export class PrescriptionLineDto {
 }
 
 export class IssuePrescriptionDto {
-  @ValidateNested() @Type(() => PrescriberDto) prescriber: PrescriberDto;
-  @ValidateNested() @Type(() => PatientDto) patient: PatientDto;
-  @ValidateNested({ each: true })
-  @Type(() => PrescriptionLineDto)
+  @NestedObject(() => PrescriberDto) prescriber: PrescriberDto;
+  @NestedObject(() => PatientDto) patient: PatientDto;
+  @NestedArray(() => PrescriptionLineDto)
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   lines: PrescriptionLineDto[];

@@ -1,13 +1,12 @@
 import { IsNir } from '@ordo/identifiers';
-import { PRESCRIPTION_STATUSES, PrescriptionStatus } from '@ordo/contracts';
-import { Type } from 'class-transformer';
+import { DecimalInteger, PRESCRIPTION_STATUSES, PrescriptionStatus } from '@ordo/contracts';
 import { IsBase64, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class ListPrescriptionsQuery {
   /** The patient's INS; matched through its pseudonym, never stored in clear in an index. */
   @IsOptional() @IsNir() patient?: string;
   @IsOptional() @IsIn(PRESCRIPTION_STATUSES) status?: PrescriptionStatus;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+  @IsOptional() @DecimalInteger() @IsInt() @Min(1) @Max(100) limit?: number;
   /** Opaque: the `next` of the previous page. */
   @IsOptional() @IsBase64({ urlSafe: true }) cursor?: string;
 }
