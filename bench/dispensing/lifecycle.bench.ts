@@ -9,16 +9,18 @@
 //   cd /work/main && ORDO_BUILD_DIR=.build-lc node scripts/build.mjs && \
 //     ORDO_BUILD_DIR=.build-lc node .build-lc/bench/dispensing/lifecycle.bench.js
 //
-// Settings (environment):
+// Settings (environment; defined in bench/support/bench-settings.ts and checked as the benchmark
+// starts: a bad value stops it there, named):
 //   BENCH_WINDOWS (5:get,20:get,50:get,50:db)  one measured window per entry: counters, and how each counter
 //       waits for dispensing to know the prescription: `get` polls `GET /v1/prescriptions/:id` on dispensing
 //       every BENCH_POLL_MS (25) until 200; `db` leaves it to one watcher of dispensing's read-model table
 //       for all counters, so that the polling does not load the service it measures
-//   BENCH_RAW_WORKERS (20,50)   the raw `pg` baseline's concurrency
+//   BENCH_RAW_WORKERS (20,50)   the raw `pg` baseline's concurrency, one run per entry; 0 skips it
 //   BENCH_DURATION (20 s per window), BENCH_WARMUP (5 s)
 //   BENCH_FRAUD_TIMEOUT_MS (500)  given to dispensing as FRAUD_CHECK_TIMEOUT_MS
 //   BENCH_PROFILE=0             skips the window profiled with V8's sampler
-//   BENCH_QUIET_WAIT (4 s)      longest wait before a window for other people's work to calm down
+//   BENCH_CPU_PROFILE_INTERVAL_US (500)  V8's sampling interval in the profiled services
+//   BENCH_QUIET_WAIT (4 s)      longest wait before a window for other people's work to calm down; 0: never wait
 import { devTokenSigner, mintToken } from '@ordo/auth';
 import { PatientIdentity, PrescribedLine, patientKeysFromEnv } from '@ordo/contracts';
 import { urlForDatabase } from '@ordo/database';
@@ -48,6 +50,7 @@ import {
 import { Machine, describeMachine } from '../support/machine';
 import { WaitProfile, startWaitSampler } from '../support/pg-waits';
 import { addResultsSection } from '../support/results';
+import { benchConfig, dispensingBenchSettings } from '../support/bench-settings';
 import { fmt, mean, percentile, ratio, sleep, sortedCopy } from '../support/stats';
 import { PRESCRIBER_BLOCK, bodyFactory, prescriptionRequest } from '../prescribing/fixtures';
 import { Answer, JsonClient } from './http-client';
@@ -56,36 +59,28 @@ import { RawSteps, createRawTables, dropRawTables, rawLifecycle } from './raw-li
 import { ServiceCounters, difference, readServiceCounters } from './service-metrics';
 import { startThreadWindow } from './threads';
 
-const env = process.env;
+const SETTINGS = benchConfig('the dispensing benchmark', dispensingBenchSettings);
 const CONFIG = {
   kafkaPort: 59492,
   ports: { prescribing: 18201, dispensing: 18202, fraud: 18203, ops: 18204 } as Record<ServiceName, number>,
   prefix: 'ordo_bench_lc',
-  windows: (env.BENCH_WINDOWS ?? '5:get,20:get,50:get,50:db').split(',').map((spec) => {
-    const [n, mode = 'get'] = spec.split(':');
-    if (!(Number(n) > 0) || (mode !== 'get' && mode !== 'db'))
-      throw new Error(`BENCH_WINDOWS: "${spec}" is not <counters>:get or <counters>:db`);
-    return { counters: Number(n), propagation: mode as 'get' | 'db' };
-  }),
-  rawWorkers: (env.BENCH_RAW_WORKERS ?? '20,50')
-    .split(',')
-    .map(Number)
-    .filter((n) => n > 0),
-  seconds: Number(env.BENCH_DURATION ?? 20),
-  warmup: Number(env.BENCH_WARMUP ?? 5),
-  pollMs: Number(env.BENCH_POLL_MS ?? 25),
+  windows: SETTINGS.BENCH_WINDOWS,
+  rawWorkers: SETTINGS.BENCH_RAW_WORKERS,
+  seconds: SETTINGS.BENCH_DURATION,
+  warmup: SETTINGS.BENCH_WARMUP,
+  pollMs: SETTINGS.BENCH_POLL_MS,
   idleSeconds: 8,
   propagationTimeoutMs: 30000,
-  fraudTimeoutMs: Number(env.BENCH_FRAUD_TIMEOUT_MS ?? 500),
+  fraudTimeoutMs: SETTINGS.BENCH_FRAUD_TIMEOUT_MS,
   /** Prescribers the lifecycles are spread over, evenly, so that no prescriber looks abnormally fast to fraud. */
   prescribers: 50,
   rawSeconds: 10,
   rawWarmup: 2,
   rawPoolSize: 20,
   hopSeconds: 8,
-  profile: env.BENCH_PROFILE !== '0',
+  profile: SETTINGS.BENCH_PROFILE,
   profileSeconds: 8,
-  quietWait: Number(env.BENCH_QUIET_WAIT ?? 4),
+  quietWait: SETTINGS.BENCH_QUIET_WAIT,
 };
 const TARGET_PER_SECOND = 500;
 const STEPS = ['issue', 'propagation', 'scan', 'claim', 'dispense'] as const;
@@ -597,7 +592,7 @@ async function main(): Promise<void> {
           QR_DEV_KEY_FILE: qrKeyFile,
           FRAUD_CHECK_TIMEOUT_MS: String(CONFIG.fraudTimeoutMs),
           // Lets the benchmark profile a service over a load window (SIGWINCH); idle otherwise.
-          NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --require ${profileHook}`.trim(),
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${profileHook}`.trim(),
           BENCH_CPU_PROFILE_CONTROL: control(name),
         },
         log,

@@ -14,6 +14,9 @@
 //
 //   ORDO_BUILD_DIR=.build-fraud node scripts/build.mjs && \
 //     ORDO_BUILD_DIR=.build-fraud node .build-fraud/bench/fraud/fraud.bench.js [--checks-per-second 200] [--seconds 20] [--backlog 20000] [--rate 2000]
+//
+// Those options (defined in bench/support/bench-settings.ts) are checked as the benchmark starts: an
+// unknown one or a bad value stops it there, named. It reads no BENCH_* settings from the environment.
 import { FraudCheckRequested, Topics } from '@ordo/contracts';
 import { PeriodicCommits, createKafka } from '@ordo/messaging';
 import { withLuhnCheckDigit } from '@ordo/identifiers';
@@ -36,20 +39,18 @@ import {
 } from '../support/infra';
 import { parsePrometheus } from '../../tools/local/prometheus';
 import { addResultsSection } from '../support/results';
+import { benchConfig, fraudBenchOptions } from '../support/bench-settings';
 import { fmt, percentile, sleep, sortedCopy } from '../support/stats';
 import type { SteadyLoadData, SteadyLoadMessage } from './steady-load';
 import { issued, lifecycle, message, sendAll } from './traffic';
 
 const root = repoRoot(__dirname);
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const CHECKS_PER_SECOND = option('checks-per-second', 200);
-const SECONDS = option('seconds', 20);
-const BACKLOG = option('backlog', 20000);
-const RATE = option('rate', 2000);
+const OPTIONS = benchConfig('the fraud benchmark', fraudBenchOptions, args);
+const CHECKS_PER_SECOND = OPTIONS['--checks-per-second'];
+const SECONDS = OPTIONS['--seconds'];
+const BACKLOG = OPTIONS['--backlog'];
+const RATE = OPTIONS['--rate'];
 const PATIENTS = 2000;
 const PRESCRIPTIONS = 5000;
 const KAFKA_PORT = 39192;

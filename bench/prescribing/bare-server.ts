@@ -1,7 +1,8 @@
 // Baseline: bare Fastify + pg doing the issuing transaction (same two rows, same NOTIFY trigger as
 // the service's outbox, into the scratch tables) with only a hand-written shape check, no NestJS,
 // class-validator, TypeORM or BDPM rules. The difference from the real endpoint is what those cost.
-// Started as its own process by prescribing.bench.ts: BENCH_BARE_PORT, BENCH_DATABASE_URL.
+// Started as its own process by prescribing.bench.ts, which sets BENCH_BARE_PORT, BENCH_DATABASE_URL
+// and DATABASE_POOL_SIZE for it (bareServerSettings in bench/support/bench-settings.ts).
 import { PatientIdentity, PrescribedLine, patientKeysFromEnv } from '@ordo/contracts';
 import { isCip13, isNir } from '@ordo/identifiers';
 import { formatPrescriptionId } from '@ordo/rx-id';
@@ -9,9 +10,11 @@ import Fastify from 'fastify';
 import { Pool } from 'pg';
 import { insertIssued } from './rows';
 import { BENCH_RPPS } from './fixtures';
+import { bareServerSettings, benchConfig } from '../support/bench-settings';
 
-const port = Number(process.env.BENCH_BARE_PORT ?? 18002);
-const pool = new Pool({ connectionString: process.env.BENCH_DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
+const SETTINGS = benchConfig('the bare Fastify + pg baseline', bareServerSettings);
+const port = SETTINGS.BENCH_BARE_PORT;
+const pool = new Pool({ connectionString: SETTINGS.BENCH_DATABASE_URL, max: SETTINGS.DATABASE_POOL_SIZE });
 const keys = patientKeysFromEnv();
 const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
 

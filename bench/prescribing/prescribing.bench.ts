@@ -4,10 +4,19 @@
 // It brings up its own Kafka (port 59092), databases (ordo_bench_*) and service (port 18001), and
 // stops them at the end, on failure and on Ctrl-C. Results: bench/results/prescribing-<date>.md.
 //
-// Settings (environment): BENCH_DURATION (15 s per load window), BENCH_WARMUP (3 s),
-// BENCH_PROFILE=0 to skip the profiling pass, BENCH_PDF_COUNT (300), BENCH_QUIET_WAIT (60 s: longest
-// wait before each window for other people's work on the shared machine to calm down; 0: never wait),
-// BENCH_PROFILE_FRAMES=1 to print the 60 hottest stacks' frames too.
+//   cd /work/main && ORDO_BUILD_DIR=.build-rx node scripts/build.mjs && \
+//     ORDO_BUILD_DIR=.build-rx node .build-rx/bench/prescribing/prescribing.bench.js
+//
+// Settings (environment; defined in bench/support/bench-settings.ts and checked as the benchmark
+// starts: a bad value stops it there, named):
+//   BENCH_DURATION (15 s per load window), BENCH_WARMUP (3 s)
+//   BENCH_QUIET_WAIT (60 s)     longest wait before each window for other people's work on the shared
+//                               machine to calm down; 0: never wait
+//   BENCH_PROFILE=0             skips the profiling pass
+//   BENCH_PROFILE_FRAMES=1      prints the 60 hottest stacks' frames too
+//   BENCH_CPU_PROFILE_INTERVAL_US (500)  V8's sampling interval in the profiled service
+//   BENCH_PDF_COUNT (300)       PDFs per in-process PDF run
+// A short run: BENCH_DURATION=2 BENCH_WARMUP=1 BENCH_PROFILE=0 BENCH_QUIET_WAIT=5 BENCH_PDF_COUNT=30.
 import { AccessTokenVerifier, devTokenSigner, mintToken, resolveAuthSettings } from '@ordo/auth';
 import { PatientIdentity, PrescribedLine, patientKeysFromEnv } from '@ordo/contracts';
 import { urlForDatabase } from '@ordo/database';
@@ -55,29 +64,31 @@ import { HttpLoadResult, httpLoad } from '../support/load';
 import { WaitProfile, startWaitSampler } from '../support/pg-waits';
 import { Machine, describeMachine } from '../support/machine';
 import { addResultsSection } from '../support/results';
+import { benchConfig, prescribingBenchSettings } from '../support/bench-settings';
 import { fmt, mean, percentile, ratio, sleep, sortedCopy } from '../support/stats';
 import { BENCH_RPPS, bodyFactory, prescriptionRequest } from './fixtures';
 import { SCRATCH_CHANNEL, createScratchTables, insertIssued, setScratchNotify, truncateScratchTables } from './rows';
 
-const env = process.env;
+const SETTINGS = benchConfig('the prescribing benchmark', prescribingBenchSettings);
 const CONFIG = {
   kafkaPort: 59092,
   servicePort: 18001,
   barePort: 18002,
   prefix: 'ordo_bench',
   connections: 50,
-  seconds: Number(env.BENCH_DURATION ?? 15),
-  warmup: Number(env.BENCH_WARMUP ?? 3),
+  seconds: SETTINGS.BENCH_DURATION,
+  warmup: SETTINGS.BENCH_WARMUP,
   poolSize: 20,
   workers: 50,
   tokenSeconds: 3,
-  pdfCount: Number(env.BENCH_PDF_COUNT ?? 300),
+  pdfCount: SETTINGS.BENCH_PDF_COUNT,
   pdfConnections: 8,
   pdfSeconds: 10,
   profileSeconds: 10,
   /** Longest wait before each measurement for other people's work on the machine to calm down. */
-  quietWait: Number(env.BENCH_QUIET_WAIT ?? 60),
-  profile: env.BENCH_PROFILE !== '0',
+  quietWait: SETTINGS.BENCH_QUIET_WAIT,
+  profile: SETTINGS.BENCH_PROFILE,
+  profileFrames: SETTINGS.BENCH_PROFILE_FRAMES,
 };
 /** The file that tells the service's profile hook where to write its next profile. */
 let profileControl = '';
@@ -331,7 +342,7 @@ function logProfile(run: string, file: string): void {
   for (const share of summary.selfByFunction.slice(0, 12)) log(`  ${share.percent.toFixed(1).padStart(5)} %  ${share.name}`);
   log('  named parts (inclusive):');
   for (const share of summary.markers) log(`  ${share.percent.toFixed(1).padStart(5)} %  ${share.name}`);
-  if (env.BENCH_PROFILE_FRAMES) {
+  if (CONFIG.profileFrames) {
     log('  frames on the stack (inclusive):');
     for (const share of summary.inclusiveByFrame.slice(0, 60)) log(`  ${share.percent.toFixed(1).padStart(5)} %  ${share.name}`);
   }
@@ -385,7 +396,7 @@ async function main(): Promise<void> {
       AUTH_DEV_KEY_FILE: authKeyFile,
       QR_DEV_KEY_FILE: join(root, '.local', 'bench-qr-key.json'),
       // Lets the benchmark profile the service over a load window (SIGUSR2); idle otherwise.
-      NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --require ${join(useOwnBuild(root), 'bench', 'support', 'profile-hook.js')}`.trim(),
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(useOwnBuild(root), 'bench', 'support', 'profile-hook.js')}`.trim(),
       BENCH_CPU_PROFILE_CONTROL: profileControl,
     },
     log,

@@ -1,14 +1,17 @@
 // Preloaded into a service the benchmark starts (NODE_OPTIONS=--require …/profile-hook.js), so that
 // its CPU can be profiled over exactly the load window without touching the service's code:
 // the first SIGWINCH starts the V8 sampling profiler, the next one writes the profile (a .cpuprofile
-// that Chrome DevTools opens too) to the path written in the file BENCH_CPU_PROFILE_CONTROL.
-// Does nothing without that variable.
+// that Chrome DevTools opens too) to the path written in the file BENCH_CPU_PROFILE_CONTROL, sampled
+// every BENCH_CPU_PROFILE_INTERVAL_US (profileHookSettings in bench-settings.ts: the benchmark sets the
+// first and has checked the second before it starts the service). Does nothing without the first.
 // SIGWINCH because its default is to be ignored and Nest's enableShutdownHooks() does not treat it
 // as a shutdown signal (it does SIGUSR2); SIGUSR1 would open Node's debugger.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { benchConfig, profileHookSettings } from './bench-settings';
 
-const control = process.env.BENCH_CPU_PROFILE_CONTROL;
+const SETTINGS = benchConfig('the CPU profile hook', profileHookSettings);
+const control = SETTINGS.BENCH_CPU_PROFILE_CONTROL;
 if (control) {
   // Connected on first use only, so that the measured runs before it have no inspector attached.
   let session: Session | undefined;
@@ -20,7 +23,7 @@ if (control) {
         session = new Session();
         session.connect();
         session.post('Profiler.enable');
-        session.post('Profiler.setSamplingInterval', { interval: Number(process.env.BENCH_CPU_PROFILE_INTERVAL_US ?? 500) });
+        session.post('Profiler.setSamplingInterval', { interval: SETTINGS.BENCH_CPU_PROFILE_INTERVAL_US });
       }
       session.post('Profiler.start');
       return;
