@@ -17,7 +17,8 @@ const PER_SERVICE = 2600;
 const VALID_ID = 'VFQE-XDE5-Z7ZX-B6D7-41';
 const valid = JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'deploy', 'examples', 'prescription.json'), 'utf8'));
 
-const ENDPOINTS: Record<ServiceName, Endpoint[]> = {
+/** Each endpoint is called by the role it serves: the service's usual caller unless `as` says otherwise. */
+const ENDPOINTS: Record<ServiceName, (Endpoint & { as?: 'auditor' })[]> = {
   prescribing: [
     { method: 'POST', path: '/v1/prescriptions', body: { schema: 'IssuePrescriptionDto', valid }, idempotencyKey: true },
     { method: 'GET', path: '/v1/prescriptions', query: 'ListPrescriptionsQuery' },
@@ -32,6 +33,7 @@ const ENDPOINTS: Record<ServiceName, Endpoint[]> = {
       body: { schema: 'CancelPrescriptionDto', valid: { reason: 'written in error' } },
     },
     { method: 'GET', path: '/v1/keys', public: true },
+    { method: 'GET', path: '/v1/access-log', query: 'AccessLogQuery', as: 'auditor' },
   ],
   dispensing: [
     { method: 'POST', path: '/v1/scans', body: { schema: 'PresentedDto', valid: { typedId: VALID_ID } } },
@@ -57,6 +59,7 @@ const ENDPOINTS: Record<ServiceName, Endpoint[]> = {
     },
     { method: 'GET', path: '/v1/dispensations', query: 'ListDispensationsQuery' },
     { method: 'GET', path: '/v1/prescriptions/{id}', params: { id: VALID_ID } },
+    { method: 'GET', path: '/v1/access-log', query: 'AccessLogQuery', as: 'auditor' },
   ],
   fraud: [
     { method: 'GET', path: '/v1/alerts', query: 'ListAlertsQuery' },
@@ -133,7 +136,7 @@ function isValidParam(name: string, value: string): boolean {
 describe('bad input, generated from every endpoint’s schema', () => {
   let system: OrdoSystem;
   let kafka: Kafka;
-  const tokens = {} as Record<ServiceName, string>;
+  const tokens = {} as Record<ServiceName | 'auditor', string>;
   const components = {} as Record<ServiceName, Components>;
   const seen = new Map<string, Map<number, number>>();
 
@@ -182,12 +185,13 @@ describe('bad input, generated from every endpoint’s schema', () => {
   }
 
   beforeAll(async () => {
-    system = await OrdoSystem.start(16000);
+    system = await OrdoSystem.start(18000);
     kafka = createKafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'ordo-test-bad-input' });
     tokens.prescribing = await system.token({ role: 'prescriber', rpps: '10000000009' });
     tokens.dispensing = await system.token({ role: 'pharmacist', finess: '750000002', rpps: '10000000017' });
     tokens.fraud = await system.token({ role: 'fraud-analyst', subject: 'analyst-1' });
     tokens.ops = await system.token({ role: 'ops', subject: 'operator-1' });
+    tokens.auditor = await system.token({ role: 'auditor', subject: 'auditor-1' });
     for (const service of SERVICES) {
       const docs = (await system.request(service, 'GET', '/docs-json')).body;
       components[service] = docs.components.schemas;
@@ -214,7 +218,7 @@ describe('bad input, generated from every endpoint’s schema', () => {
     const before = await footprint();
     for (const service of SERVICES) {
       const arbitrary = fc.oneof(
-        ...ENDPOINTS[service].map((endpoint) => badRequests(endpoint, components[service], tokens[service], isValidParam)),
+        ...ENDPOINTS[service].map((endpoint) => badRequests(endpoint, components[service], tokens[endpoint.as ?? service], isValidParam)),
       );
       await fc.assert(
         fc.asyncProperty(arbitrary, async (request) => {

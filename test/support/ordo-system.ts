@@ -6,6 +6,17 @@ import { TEST_DATABASE_PREFIX } from './test-env';
 
 const root = resolve(__dirname, '..', '..');
 const PORT_OFFSETS: Record<ServiceName, number> = { prescribing: 1, dispensing: 2, fraud: 3, ops: 4 };
+/** A further instance of a service listens this many ports above the one before it. */
+const INSTANCE_PORT_STEP = 10;
+
+/** Which instance of a service: 0 is the first, the one the helpers address unless told otherwise. */
+export interface InstanceOptions {
+  instance?: number;
+}
+
+function instanceKey(name: ServiceName, instance = 0): string {
+  return instance === 0 ? name : `${name}#${instance}`;
+}
 
 export interface HttpResult<T = any> {
   status: number;
@@ -17,7 +28,7 @@ export interface HttpResult<T = any> {
  * to call them as their users would (HTTP with a bearer token) and to read their databases.
  */
 export class OrdoSystem {
-  private readonly processes = new Map<ServiceName, ServiceProcess>();
+  private readonly processes = new Map<string, ServiceProcess>();
   private readonly env: NodeJS.ProcessEnv;
   private readonly dbClients = new Map<ServiceName, Client>();
   private readonly expectedExits = new Set<number>();
@@ -34,6 +45,10 @@ export class OrdoSystem {
       OUTBOX_POLL_INTERVAL_MS: '500',
       QR_KEYS_URL: `http://127.0.0.1:${basePort + PORT_OFFSETS.prescribing}/v1/keys`,
       LOG_LEVEL: 'warn',
+      // Tests call as a handful of clients, far faster than anyone at a counter: limits are tested on their own.
+      RATE_LIMIT_READS: '0',
+      RATE_LIMIT_WRITES: '0',
+      RATE_LIMIT_PUBLIC: '0',
       ...extraEnv,
     };
   }
@@ -50,23 +65,36 @@ export class OrdoSystem {
     return system;
   }
 
-  async startService(name: ServiceName): Promise<void> {
-    const service = spawnService(root, name, this.basePort + PORT_OFFSETS[name], {
+  /**
+   * Starts a service, or with `instance` another instance of it beside the first: same database,
+   * same consumer group, its own port (`INSTANCE_PORT_STEP` above the previous instance's).
+   */
+  async startService(name: ServiceName, { instance = 0 }: InstanceOptions = {}): Promise<void> {
+    const service = spawnService(root, name, this.port(name, instance), {
       ...this.env,
       DATABASE_NAME: `${TEST_DATABASE_PREFIX}_${name}`,
+      // Ops finds the services on the ports below its own unless told: a further instance is told the first ones.
+      ...(name === 'ops' && instance > 0 && !this.env.OPS_SERVICE_URLS
+        ? {
+            OPS_SERVICE_URLS: (['prescribing', 'dispensing', 'fraud'] as const)
+              .map((watched) => `${watched}=${this.url(watched)}`)
+              .join(','),
+          }
+        : {}),
     });
-    this.processes.set(name, service);
+    const label = instanceKey(name, instance);
+    this.processes.set(label, service);
     // A service that dies on its own shows why in the test output, not just as refused connections.
     service.child.once('exit', (code, signal) => {
       if (!this.expectedExits.has(service.child.pid!)) {
-        console.error(`${name} exited unexpectedly (${signal ?? code}):\n${service.output.slice(-40).join('\n')}`);
+        console.error(`${label} exited unexpectedly (${signal ?? code}):\n${service.output.slice(-40).join('\n')}`);
       }
     });
     await waitUntilReady(service);
   }
 
-  async stopService(name: ServiceName): Promise<void> {
-    const service = this.processes.get(name);
+  async stopService(name: ServiceName, { instance = 0 }: InstanceOptions = {}): Promise<void> {
+    const service = this.processes.get(instanceKey(name, instance));
     if (service) {
       this.expectedExits.add(service.child.pid!);
       await stopService(service);
@@ -74,25 +102,29 @@ export class OrdoSystem {
   }
 
   /** SIGKILL: no graceful shutdown, in-flight work is cut wherever it is. */
-  async killService(name: ServiceName): Promise<void> {
-    const service = this.processes.get(name);
+  async killService(name: ServiceName, { instance = 0 }: InstanceOptions = {}): Promise<void> {
+    const service = this.processes.get(instanceKey(name, instance));
     if (service) {
       this.expectedExits.add(service.child.pid!);
       await killService(service);
     }
   }
 
-  isRunning(name: ServiceName): boolean {
-    const child = this.processes.get(name)?.child;
+  isRunning(name: ServiceName, { instance = 0 }: InstanceOptions = {}): boolean {
+    const child = this.processes.get(instanceKey(name, instance))?.child;
     return !!child && child.exitCode === null && child.signalCode === null;
   }
 
-  url(name: ServiceName): string {
-    return `http://127.0.0.1:${this.basePort + PORT_OFFSETS[name]}`;
+  url(name: ServiceName, { instance = 0 }: InstanceOptions = {}): string {
+    return `http://127.0.0.1:${this.port(name, instance)}`;
   }
 
-  output(name: ServiceName): string[] {
-    return this.processes.get(name)?.output ?? [];
+  output(name: ServiceName, { instance = 0 }: InstanceOptions = {}): string[] {
+    return this.processes.get(instanceKey(name, instance))?.output ?? [];
+  }
+
+  private port(name: ServiceName, instance: number): number {
+    return this.basePort + PORT_OFFSETS[name] + INSTANCE_PORT_STEP * instance;
   }
 
   async token(request: MintRequest): Promise<string> {

@@ -60,7 +60,13 @@ export async function startService(
 ): Promise<ServiceProcess> {
   log(`starting ${name} on 127.0.0.1:${port}`);
   const shown = show === 'warnings' ? /"level":(40|50|60)|"level":"(warn|error|fatal)"/ : /"level":(50|60)|"level":"(error|fatal)"/;
-  const service = spawnService(root, name, port, env, (line) => {
+  // A benchmark or the simulator is one client at thousands of requests a minute: no rate limits unless it sets them.
+  const unlimited = Object.fromEntries(
+    ['RATE_LIMIT_READS', 'RATE_LIMIT_WRITES', 'RATE_LIMIT_PUBLIC']
+      .filter((name) => process.env[name] === undefined)
+      .map((name) => [name, '0']),
+  );
+  const service = spawnService(root, name, port, { ...unlimited, ...env }, (line) => {
     if (shown.test(line) || !line.startsWith('{')) log(`  [${name}] ${line.slice(0, 400)}`);
   });
   onStop(`${name} (pid ${service.child.pid})`, () => stopService(service));

@@ -6,6 +6,7 @@ import { patientKeysFromEnv } from '@ordo/contracts';
 import { DatabaseModule } from '@ordo/database';
 import { MessagingModule } from '@ordo/messaging';
 import { ObservabilityModule } from '@ordo/observability';
+import { AccessLogModule } from '@ordo/platform';
 import { ClaimPrescription } from './claims/claim-prescription.usecase';
 import { ClaimsController } from './claims/claims.controller';
 import { DispenseClaim } from './claims/dispense-claim.usecase';
@@ -30,6 +31,7 @@ import { dispensingSchema } from './schema';
     AuthModule.forRoot(),
     DatabaseModule.forRoot(dispensingSchema),
     MessagingModule.forRoot({ service: 'dispensing' }),
+    AccessLogModule.forRoot({ prescriptionTable: 'dispensable_prescription' }),
     TypeOrmModule.forFeature(dispensingSchema.entities),
   ],
   controllers: [ScansController, ClaimsController, DispensationsController, PrescriptionsController, PrescriptionEventsController],

@@ -1,12 +1,13 @@
 import { ConfigOf, integer, url } from '@ordo/config';
 import { patientKeySettings } from '@ordo/contracts';
-import { serviceSettings } from '@ordo/platform';
+import { accessLogSettings, serviceSettings } from '@ordo/platform';
 import { QR_SIGNING_KEYS, qrKeySettings } from '@ordo/rx-id';
 
 /** Every setting dispensing reads, checked together at start-up. */
 export const dispensingSettings = {
   ...serviceSettings('dispensing', 3002),
   ...patientKeySettings,
+  ...accessLogSettings,
   [QR_SIGNING_KEYS]: qrKeySettings[QR_SIGNING_KEYS],
   QR_KEYS_URL: url({
     protocols: ['http:', 'https:'],

@@ -3,6 +3,7 @@ import { AuthModule } from '@ordo/auth';
 import { DatabaseModule } from '@ordo/database';
 import { MessagingModule } from '@ordo/messaging';
 import { ObservabilityModule } from '@ordo/observability';
+import { AccessLogModule } from '@ordo/platform';
 import { PrescriptionsModule } from './prescriptions/prescriptions.module';
 import { prescribingSchema } from './schema';
 
@@ -12,6 +13,7 @@ import { prescribingSchema } from './schema';
     AuthModule.forRoot(),
     DatabaseModule.forRoot(prescribingSchema),
     MessagingModule.forRoot({ service: 'prescribing' }),
+    AccessLogModule.forRoot({ prescriptionTable: 'prescription' }),
     PrescriptionsModule,
   ],
 })

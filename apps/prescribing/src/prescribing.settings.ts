@@ -1,12 +1,13 @@
 import { ConfigOf, integer, text } from '@ordo/config';
 import { patientKeySettings } from '@ordo/contracts';
-import { serviceSettings } from '@ordo/platform';
+import { accessLogSettings, serviceSettings } from '@ordo/platform';
 import { qrKeySettings } from '@ordo/rx-id';
 
 /** Every setting prescribing reads, checked together at start-up. */
 export const prescribingSettings = {
   ...serviceSettings('prescribing', 3001),
   ...patientKeySettings,
+  ...accessLogSettings,
   ...qrKeySettings,
   QR_DEV_KEY_FILE: text({
     default: '.local/qr-dev-key.json',

@@ -66,7 +66,7 @@ describe('token minting for development', () => {
     [{ role: 'prescriber' as const }, 'prescriber token requires an rpps claim'],
     [{ role: 'pharmacist' as const, rpps: RPPS }, 'pharmacist token requires a finess claim'],
     [{ role: 'prescriber' as const, rpps: '123' }, 'rpps claim must be 11 digits'],
-    [{ role: 'admin' as never }, 'role must be one of prescriber, pharmacist, fraud-analyst, ops, not admin'],
+    [{ role: 'admin' as never }, 'role must be one of prescriber, pharmacist, fraud-analyst, ops, auditor, not admin'],
     [{ role: 'ops' as const, ttlSeconds: 0 }, 'ttl must be a positive whole number of seconds, not 0'],
   ])('refuses to mint %j, which the services would refuse', async (request, reason) => {
     const signer = devTokenSigner({ devKeyFile: join(dir, 'auth-dev-key.json') });

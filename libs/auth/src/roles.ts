@@ -1,5 +1,5 @@
 /** Who a caller acts as. A token carries them in its `roles` array claim. */
-export const ROLES = ['prescriber', 'pharmacist', 'fraud-analyst', 'ops'] as const;
+export const ROLES = ['prescriber', 'pharmacist', 'fraud-analyst', 'ops', 'auditor'] as const;
 
 export type Role = (typeof ROLES)[number];
 

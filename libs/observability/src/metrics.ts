@@ -38,6 +38,11 @@ export const metrics = {
     help: 'Messages sent to a dead-letter topic, by origin topic and reason',
     labelNames: ['topic', 'reason'] as const,
   }),
+  throttled: new Counter({
+    name: 'ordo_http_throttled_total',
+    help: 'Requests refused with 429 because their client went over its rate limit, by kind of route',
+    labelNames: ['kind'] as const,
+  }),
   outboxBacklog: new Gauge({
     name: 'ordo_outbox_backlog',
     help: 'Events written to the outbox and not yet published',

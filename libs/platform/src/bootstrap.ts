@@ -9,6 +9,7 @@ import { ConsumerOwnership, KafkaEventServer, createKafka, ensureTopics, messagi
 import { PinoNestLogger, collectProcessMetrics, createLogger, logSettings, metrics } from '@ordo/observability';
 import { DataSource } from 'typeorm';
 import { HttpErrorFilter } from './http-error.filter';
+import { RateLimitModule, rateLimitSettings } from './rate-limit';
 import { guardRequestShape } from './request-shape';
 import { setUpOpenApi } from './openapi';
 import { TraceInterceptor } from './trace.interceptor';
@@ -23,6 +24,7 @@ export function serviceSettings(service: string, defaultPort: number) {
     HTTP_HOST: text({ default: '127.0.0.1', desc: 'the address it listens on (`0.0.0.0` for every interface)' }),
     ...logSettings,
     ...authSettings,
+    ...rateLimitSettings,
   };
 }
 
@@ -55,7 +57,7 @@ export async function createService(
 ): Promise<NestFastifyApplication> {
   collectProcessMetrics(definition.service);
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
-  const root = { module: ServiceRootModule, imports: [ServiceConfigModule.forRoot(config), definition.module] };
+  const root = { module: ServiceRootModule, imports: [ServiceConfigModule.forRoot(config), definition.module, RateLimitModule] };
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     logger: new PinoNestLogger(logger),
   });

@@ -1,4 +1,4 @@
-import { UuidParam } from '@ordo/platform';
+import { AccessLogged, UuidParam } from '@ordo/platform';
 import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { CurrentPrincipal, Principal, Roles } from '@ordo/auth';
 import { PresentedDto } from '../scans/dto/presented.dto';
@@ -19,6 +19,7 @@ export class ClaimsController {
   /** Claims the prescription for this pharmacy; the answer carries the secret, once. */
   @Post()
   @HttpCode(201)
+  @AccessLogged('prescription.claim')
   claim(@CurrentPrincipal() principal: Principal, @Body() body: PresentedDto, @Headers('idempotency-key') idempotencyKey?: string) {
     return this.claimPrescription.execute({ ...body, pharmacy: pharmacyOf(principal), idempotencyKey });
   }

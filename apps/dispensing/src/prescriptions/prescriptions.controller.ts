@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Roles } from '@ordo/auth';
 import { PatientKeys } from '@ordo/contracts';
-import { PrescriptionIdParam } from '@ordo/platform';
+import { AccessLogged, PrescriptionIdParam } from '@ordo/platform';
 import { PrescriptionId } from '@ordo/rx-id';
 import { Repository } from 'typeorm';
 import { PrescriptionUnknown } from '../dispensations/dispensing.errors';
@@ -20,6 +20,7 @@ export class PrescriptionsController {
 
   /** The prescription by ID, as after a scan (without recording one). */
   @Get(':id')
+  @AccessLogged('prescription.read')
   async get(@Param('id', PrescriptionIdParam) id: PrescriptionId) {
     const prescription = await this.prescriptions.findOneBy({ id });
     if (!prescription) throw new PrescriptionUnknown(id);

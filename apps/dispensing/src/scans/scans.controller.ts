@@ -1,3 +1,4 @@
+import { AccessLogged } from '@ordo/platform';
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { CurrentPrincipal, Principal, Roles } from '@ordo/auth';
@@ -25,6 +26,7 @@ export class ScansController {
    */
   @Post()
   @HttpCode(200)
+  @AccessLogged('prescription.scan')
   async scan(@CurrentPrincipal() principal: Principal, @Body() body: PresentedDto) {
     const pharmacy = { finess: principal.finess!, rpps: principal.rpps! };
     const { prescriptionId, typed } = await this.codes.identify(body, pharmacy);

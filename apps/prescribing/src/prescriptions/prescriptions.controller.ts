@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } fro
 import { InjectRepository } from '@nestjs/typeorm';
 import { CurrentPrincipal, Principal, Roles } from '@ordo/auth';
 import { PatientKeys, pseudonymise } from '@ordo/contracts';
-import { DomainError, PrescriptionIdParam } from '@ordo/platform';
+import { AccessLogged, DomainError, PrescriptionIdParam } from '@ordo/platform';
 import { PrescriptionId } from '@ordo/rx-id';
 import type { FastifyReply } from 'fastify';
 import { Inject } from '@nestjs/common';
@@ -34,6 +34,7 @@ export class PrescriptionsController {
   /** Issues a prescription. A retry with the same Idempotency-Key and body gets the same answer. */
   @Post()
   @HttpCode(201)
+  @AccessLogged('prescription.issue')
   async issue(
     @CurrentPrincipal() principal: Principal,
     @Body() body: IssuePrescriptionDto,
@@ -51,6 +52,7 @@ export class PrescriptionsController {
 
   /** The caller's prescriptions, newest first, optionally for one patient (by INS) or one status. */
   @Get()
+  @AccessLogged('prescription.list')
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ListPrescriptionsQuery) {
     const limit = query.limit ?? 20;
     const builder = this.prescriptions
@@ -79,6 +81,7 @@ export class PrescriptionsController {
 
   /** A prescriber sees only the prescriptions they wrote; any other ID reads as not found. */
   @Get(':id')
+  @AccessLogged('prescription.read')
   async get(@CurrentPrincipal() principal: Principal, @Param('id', PrescriptionIdParam) id: PrescriptionId) {
     return prescriptionView(await this.own(principal, id));
   }
@@ -108,6 +111,7 @@ export class PrescriptionsController {
 
   /** The printable A4 ordonnance with its QR code. */
   @Get(':id/pdf')
+  @AccessLogged('prescription.print')
   async pdf(
     @CurrentPrincipal() principal: Principal,
     @Param('id', PrescriptionIdParam) id: PrescriptionId,
@@ -122,6 +126,7 @@ export class PrescriptionsController {
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @AccessLogged('prescription.cancel')
   async cancel(
     @CurrentPrincipal() principal: Principal,
     @Param('id', PrescriptionIdParam) id: PrescriptionId,

@@ -1,0 +1,136 @@
+import { CallHandler, ExecutionContext, HttpException, Inject, Injectable, Logger, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import type { Principal } from '@ordo/auth';
+import { parsePrescriptionId } from '@ordo/rx-id';
+import type { FastifyRequest } from 'fastify';
+import { Observable, catchError, from, mergeMap, throwError } from 'rxjs';
+import { DataSource } from 'typeorm';
+import { DomainError } from '../domain-error';
+
+/** What a logged request did to a prescription. */
+export type AccessAction =
+  | 'prescription.issue'
+  | 'prescription.list'
+  | 'prescription.read'
+  | 'prescription.print'
+  | 'prescription.cancel'
+  | 'prescription.scan'
+  | 'prescription.claim';
+
+const ACCESS_ACTION = 'ordo:access-action';
+
+/** Marks a route whose answer shows a patient's identity: every call to it is recorded, whatever its outcome. */
+export const AccessLogged = (action: AccessAction) => SetMetadata(ACCESS_ACTION, action);
+
+/** Where a service keeps its prescriptions, to record whose they are (`patient_pseudonym`). */
+export interface AccessLogOptions {
+  prescriptionTable: 'prescription' | 'dispensable_prescription';
+}
+
+export const ACCESS_LOG_OPTIONS = Symbol('ordo:access-log-options');
+
+interface AccessRow {
+  action: AccessAction;
+  prescriptionIds: string[];
+  principal?: Principal;
+  address: string;
+  status: number;
+  code?: string;
+}
+
+/** The prescriptions an answer shows: a list's items, a prescription, or what a claim or scan shows. */
+function shownPrescriptions(answer: unknown): string[] {
+  if (typeof answer !== 'object' || answer === null) return [];
+  const value = answer as { id?: unknown; prescription?: { id?: unknown }; items?: { id?: unknown }[] };
+  if (Array.isArray(value.items)) return value.items.map((item) => item?.id).filter((id): id is string => typeof id === 'string');
+  const id = value.prescription?.id ?? value.id;
+  return typeof id === 'string' ? [id] : [];
+}
+
+/** The prescription a refused request asked for, when its path names one. */
+function requestedPrescription(request: FastifyRequest): string[] {
+  const raw = (request.params as Record<string, string> | undefined)?.id;
+  const parsed = raw === undefined ? undefined : parsePrescriptionId(raw);
+  return parsed?.ok ? [parsed.id] : [];
+}
+
+function outcomeOf(error: unknown): { status: number; code?: string } {
+  if (error instanceof DomainError) return { status: error.status, code: error.code };
+  if (error instanceof HttpException) {
+    const body = error.getResponse();
+    const code = typeof body === 'object' && body !== null && 'code' in body ? String((body as { code: unknown }).code) : undefined;
+    return { status: error.getStatus(), ...(code ? { code } : {}) };
+  }
+  return { status: 500, code: 'INTERNAL_ERROR' };
+}
+
+/**
+ * Records who saw which patient's prescription: every call to an `@AccessLogged` route, after it
+ * answered and before the answer leaves, so no identity is shown unrecorded. A record that cannot
+ * be written turns the answer into a 503: traceability is not optional.
+ */
+@Injectable()
+export class AccessLogInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(AccessLogInterceptor.name);
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly dataSource: DataSource,
+    @Inject(ACCESS_LOG_OPTIONS) private readonly options: AccessLogOptions,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const action = this.reflector.get<AccessAction | undefined>(ACCESS_ACTION, context.getHandler());
+    if (!action || context.getType() !== 'http') return next.handle();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
+    // The status a handler answers with is set after it returns: read it where Nest keeps it.
+    const status =
+      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
+    const base = { action, principal: request.principal, address: request.ip };
+    return next.handle().pipe(
+      mergeMap((answer) => {
+        // A PDF answers with bytes: the prescription it shows is the one its path names.
+        const shown = shownPrescriptions(answer);
+        const prescriptionIds = shown.length > 0 ? shown : requestedPrescription(request);
+        return from(this.write({ ...base, prescriptionIds, status }).then(() => answer));
+      }),
+      catchError((error: unknown) => {
+        const outcome = outcomeOf(error);
+        // A malformed request (400) was refused before it could read anything: no access to record.
+        if (outcome.status === 400) return throwError(() => error);
+        return from(this.write({ ...base, prescriptionIds: requestedPrescription(request), ...outcome })).pipe(
+          mergeMap(() => throwError(() => error)),
+        );
+      }),
+    );
+  }
+
+  private async write(row: AccessRow): Promise<void> {
+    const ids = row.prescriptionIds.length > 0 ? row.prescriptionIds : [null];
+    const roles = row.principal?.roles.join(',') ?? 'anonymous';
+    try {
+      // One statement: the patient of each prescription is looked up as the rows are written.
+      await this.dataSource.query(
+        `INSERT INTO access_log (action, prescription_id, patient_pseudonym, actor_role, actor_subject, actor_rpps, actor_finess,
+                                 client_address, outcome_status, outcome_code)
+         SELECT $1, shown.id, p.patient_pseudonym, $3, $4, $5, $6, $7, $8, $9
+         FROM unnest($2::char(18)[]) AS shown(id) LEFT JOIN ${this.options.prescriptionTable} p ON p.id = shown.id`,
+        [
+          row.action,
+          ids,
+          roles,
+          row.principal?.subject ?? 'anonymous',
+          row.principal?.rpps ?? null,
+          row.principal?.finess ?? null,
+          row.address,
+          row.status,
+          row.code ?? null,
+        ],
+      );
+    } catch (error) {
+      this.logger.error(`access not recorded (${row.action}): ${(error as Error).message}`);
+      throw new DomainError('ACCESS_LOG_UNAVAILABLE', 'the access could not be recorded; retry shortly', 503);
+    }
+  }
+}
