@@ -17,6 +17,7 @@ import { OPS_CONFIG, OpsSettingsValues, opsConfig } from './ops.config';
 import { opsSchema } from './schema';
 import { EventRecorder } from './stream/event-recorder';
 import { EventsController } from './stream/events.controller';
+import { HistoryFollower } from './stream/history-follower';
 import { LiveStream } from './stream/live-stream';
 import { LiveStreamController } from './stream/live-stream.controller';
 import { StatsController } from './stream/stats.controller';
@@ -44,6 +45,7 @@ import { StreamTokenGuard } from './stream/stream-token.guard';
     { provide: OPS_CONFIG, inject: [SERVICE_CONFIG], useFactory: (values: OpsSettingsValues) => opsConfig(values) },
     LiveStream,
     EventRecorder,
+    HistoryFollower,
     HistoryRetention,
     StreamStats,
     ConsumerLagMonitor,

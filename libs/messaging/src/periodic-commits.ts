@@ -4,14 +4,16 @@ import { Consumer, ConsumerRunConfig, EachMessagePayload } from 'kafkajs';
 const REQUEST_REPLY_COMMIT_INTERVAL_MS = 1000;
 
 /**
- * Offsets of a request-reply consumer (fraud checks, verdicts), committed every `intervalMs` rather
- * than after each batch. The consumer runs with `autoCommit: false` (`runEachMessage` sees to it; an
- * `eachBatch` consumer sets it and calls `done` itself): kafkajs otherwise commits after every batch,
- * and its next fetch waits for that OffsetCommit, so a question or an answer arriving meanwhile waits
- * for a broker write that nobody is waiting on. What was not yet committed when a consumer stops,
- * or when its group rebalances (each member then resumes from the group's committed offsets), is
- * read again: about `intervalMs` of checks answered twice (dispensing keeps the first answer per
- * checkId) or of replies read again (ignored: nobody waits for them any more).
+ * Offsets of a request-reply consumer in a group its successors resume from (fraud's verdict
+ * workers), committed every `intervalMs` rather than after each batch; a reader whose group is its
+ * own process's (dispensing's reader of verdicts) commits nothing at all. The consumer runs with
+ * `autoCommit: false` (`runEachMessage` sees to it; an `eachBatch` consumer sets it and calls `done`
+ * itself): kafkajs otherwise commits after every batch, and its next fetch waits for that
+ * OffsetCommit, so a question or an answer arriving meanwhile waits for a broker write that nobody
+ * is waiting on. What was not yet committed when a consumer stops, or when its group rebalances
+ * (each member then resumes from the group's committed offsets), is read again: about `intervalMs`
+ * of checks answered twice (dispensing keeps the first answer per checkId) or of replies read again
+ * (ignored: nobody waits for them any more).
  */
 export class PeriodicCommits {
   /** The last offset handled, by topic and partition (the commit is the next one). */

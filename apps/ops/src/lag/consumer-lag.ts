@@ -31,22 +31,41 @@ export function partitionLag(committed: string, start: string, end: string): num
   return lag < 0n ? 0 : Number(lag);
 }
 
+const INSTANCE_GROUP = /-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A group named `<name>-<uuid>` is one process's own (dispensing's reader of verdicts, `ordo events
+ * tail`, a test's reader): no other process ever joins it or resumes from its offsets. Once it has
+ * no member its process is gone, and what it did not read is no one's backlog. Today's such readers
+ * commit nothing, but an older dispensing committed (its groups keep their offsets for
+ * `offsets.retention.minutes`, 7 days by default), and the broker keeps a killed reader's empty
+ * group until its next clean-up.
+ */
+export function isGoneInstanceGroup(groupId: string, members: number): boolean {
+  return members === 0 && INSTANCE_GROUP.test(groupId);
+}
+
 /**
  * Every consumer group's lag on every partition of the topics it consumes (those it committed on,
  * and those a running group is assigned), read from the brokers the way
  * `kafka-consumer-groups.sh --describe` does. Groups that never committed anything (a `tail` that
- * reads without committing) are left out.
+ * reads without committing) are left out, and so are, unless asked for by name, the groups of
+ * processes that are gone (isGoneInstanceGroup).
  */
 export async function measureConsumerLag(admin: Admin, options: { groups?: string[] } = {}): Promise<GroupLag[]> {
   const { groups } = await admin.listGroups();
-  const consumerGroups = groups
+  const listed = groups
     .filter((group) => group.protocolType === 'consumer' || group.protocolType === '')
     .map((group) => group.groupId)
     .filter((groupId) => !options.groups || options.groups.includes(groupId))
     .sort();
-  if (consumerGroups.length === 0) return [];
-  const described = await admin.describeGroups(consumerGroups);
+  if (listed.length === 0) return [];
+  const described = await admin.describeGroups(listed);
   const stateOf = new Map(described.groups.map((group) => [group.groupId, group]));
+  // A group asked for by name is shown whatever it is.
+  const consumerGroups = options.groups
+    ? listed
+    : listed.filter((groupId) => !isGoneInstanceGroup(groupId, stateOf.get(groupId)?.members.length ?? 0));
   const topicEnds = new Map<string, Map<number, { start: string; end: string }>>();
   const endsOf = async (topic: string) => {
     let ends = topicEnds.get(topic);

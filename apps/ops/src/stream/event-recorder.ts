@@ -5,11 +5,9 @@ import { KAFKA, MESSAGING_CONFIG, MessagingConfig, ensureTopics, headerTexts } f
 import { metrics } from '@ordo/observability';
 import { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { OPS_CONFIG, OpsConfig } from '../ops.config';
 import { opsMetrics } from '../ops.metrics';
-import { LiveStream } from './live-stream';
+import { RECORDED_CHANNEL, recordedAnnouncements } from './recorded-announcement';
 import { StreamEvent } from './stream-event.entity';
-import { StreamEventView, toStreamEventView } from './stream-event.view';
 
 type NewRow = Omit<StreamEvent, 'seq'>;
 
@@ -17,7 +15,12 @@ type NewRow = Omit<StreamEvent, 'seq'>;
  * Records every message on every Ordo topic. Ops is an observer: a message other services would
  * dead-letter is still recorded here (with its raw text) rather than dead-lettered again. Rows are
  * keyed by (topic, partition, offset), so a redelivered batch changes nothing and is not shown live
- * twice. What is newly recorded goes to the live stream once the database has it.
+ * twice.
+ *
+ * The ops instances share one group, so each records only the partitions it owns. What a batch
+ * newly records is announced to every instance in the same transaction (NOTIFY, delivered at
+ * commit); each instance's HistoryFollower feeds its live stream from those rows, so every live
+ * stream carries every event, whichever instance recorded it.
  */
 @Injectable()
 export class EventRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -28,19 +31,16 @@ export class EventRecorder implements OnApplicationBootstrap, BeforeApplicationS
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(MESSAGING_CONFIG) private readonly config: MessagingConfig,
-    @Inject(OPS_CONFIG) private readonly opsConfig: OpsConfig,
-    private readonly live: LiveStream,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.warmLiveWindow();
     await ensureTopics(this.kafka, this.config);
     this.consumer = this.kafka.consumer({
       groupId: this.config.groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: this.config.sessionTimeoutMs,
       heartbeatInterval: Math.max(1000, Math.floor(this.config.sessionTimeoutMs / 10)),
-      // The live view wants each event as soon as it is written, not a fuller batch later.
+      // The live views want each event as soon as it is written, not a fuller batch later.
       maxWaitTimeInMs: 250,
     });
     await this.consumer.connect();
@@ -50,27 +50,21 @@ export class EventRecorder implements OnApplicationBootstrap, BeforeApplicationS
       eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
         if (batch.messages.length === 0) return;
         const rows = batch.messages.map((message) => toRow(batch.topic, batch.partition, message));
-        const result = await this.dataSource
-          .createQueryBuilder()
-          .insert()
-          .into(StreamEvent)
-          .values(rows)
-          .orIgnore()
-          .returning(['seq', 'offset'])
-          .execute();
-        const seqByOffset = new Map<string, string>(
-          (result.raw as { seq: string; offset: string }[]).map((r) => [String(r.offset), String(r.seq)]),
-        );
-        const recorded: StreamEventView[] = [];
-        for (const row of rows) {
-          metrics.eventsConsumed.inc({ type: row.type ?? 'unparsed', outcome: 'recorded' });
-          const seq = seqByOffset.get(row.offset);
-          if (seq === undefined) continue; // seen before: already in the history and the window
-          opsMetrics.streamEventsRecorded.inc({ topic: row.topic });
-          recorded.push(toStreamEventView({ ...row, seq }));
-        }
+        const recordedSeqs = await this.dataSource.transaction(async (manager) => {
+          const result = await manager.createQueryBuilder().insert().into(StreamEvent).values(rows).orIgnore().returning(['seq']).execute();
+          // Rows seen before return nothing: they are in the history already, and were announced then.
+          const seqs = (result.raw as { seq: string }[]).map((r) => String(r.seq));
+          if (seqs.length > 0) {
+            await manager.query('SELECT pg_notify($1, announcement) FROM unnest($2::text[]) AS announcement', [
+              RECORDED_CHANNEL,
+              recordedAnnouncements(seqs),
+            ]);
+          }
+          return seqs;
+        });
+        for (const row of rows) metrics.eventsConsumed.inc({ type: row.type ?? 'unparsed', outcome: 'recorded' });
+        if (recordedSeqs.length > 0) opsMetrics.streamEventsRecorded.inc({ topic: batch.topic }, recordedSeqs.length);
         resolveOffset(batch.messages[batch.messages.length - 1].offset);
-        this.live.publish(recorded);
         await heartbeat();
       },
     });
@@ -79,12 +73,6 @@ export class EventRecorder implements OnApplicationBootstrap, BeforeApplicationS
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.consumer?.disconnect();
-  }
-
-  /** A restarted ops shows the latest events at once rather than an empty screen. */
-  private async warmLiveWindow(): Promise<void> {
-    const rows = await this.dataSource.getRepository(StreamEvent).find({ order: { seq: 'DESC' }, take: this.opsConfig.liveWindow });
-    this.live.publish(rows.reverse().map((row) => toStreamEventView(row)));
   }
 }
 

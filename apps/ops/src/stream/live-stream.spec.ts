@@ -65,6 +65,23 @@ describe('LiveStream', () => {
     expect(live.subscriberCount).toBe(0);
   });
 
+  it('publishes an event once, although the history is read for it twice', () => {
+    const live = new LiveStream({ liveWindow: 10 });
+    const seen: string[] = [];
+    live.subscribe({}, (e) => seen.push(e.seq));
+    live.publish([event(1), event(2)]);
+    live.publish([event(1), event(2), event(3)]);
+    expect(seen).toEqual(['1', '2', '3']);
+    expect(live.recent({}, 10).map((e) => e.seq)).toEqual(['1', '2', '3']);
+  });
+
+  it('forgets what it dropped from the window, so the window never outgrows its size', () => {
+    const live = new LiveStream({ liveWindow: 2 });
+    live.publish([event(1), event(2), event(3)]);
+    live.publish([event(1)]);
+    expect(live.recent({}, 10).map((e) => e.seq)).toEqual(['3', '1']);
+  });
+
   it('ends open connections when the service shuts down', () => {
     const live = new LiveStream({ liveWindow: 10 });
     const ended: string[] = [];

@@ -8,10 +8,14 @@ export type StreamListener = (event: StreamEventView) => void;
 /**
  * The recent window of the stream, in memory, and the live subscribers (SSE connections) it feeds.
  * The database keeps the long history; this keeps what a dashboard shows the moment it connects.
+ * An event is published once: the history follower may read a row both when it catches up and
+ * when its announcement arrives, and the second reading is dropped here.
  */
 @Injectable()
 export class LiveStream implements OnModuleDestroy {
   private readonly window: StreamEventView[] = [];
+  /** The history sequence numbers of the events in the window. */
+  private readonly inWindow = new Set<string>();
   private readonly listeners = new Set<StreamListener>();
   private readonly connections = new Set<() => void>();
 
@@ -19,11 +23,13 @@ export class LiveStream implements OnModuleDestroy {
 
   publish(events: StreamEventView[]): void {
     for (const event of events) {
+      if (this.inWindow.has(event.seq)) continue;
       this.window.push(event);
+      this.inWindow.add(event.seq);
       for (const listener of this.listeners) listener(event);
     }
     const excess = this.window.length - this.config.liveWindow;
-    if (excess > 0) this.window.splice(0, excess);
+    if (excess > 0) for (const dropped of this.window.splice(0, excess)) this.inWindow.delete(dropped.seq);
   }
 
   /** The latest `limit` events of the window that match, oldest first. */
