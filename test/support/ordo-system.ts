@@ -1,5 +1,6 @@
 import { devTokenSigner, mintToken, type MintRequest } from '@ordo/auth';
 import { join, resolve } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { Client } from 'pg';
 import { SERVICES, ServiceName, ServiceProcess, killService, spawnService, stopService, waitUntilReady } from '../../tools/local/services';
 import { TEST_DATABASE_PREFIX } from './test-env';
@@ -12,6 +13,20 @@ const INSTANCE_PORT_STEP = 10;
 /** Which instance of a service: 0 is the first, the one the helpers address unless told otherwise. */
 export interface InstanceOptions {
   instance?: number;
+}
+
+export interface StartOptions extends InstanceOptions {
+  /**
+   * Settings for this start only, over the system's: how an operator restarts a service with new
+   * keys. A later start without them goes back to the system's settings.
+   */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** One complete line a service printed, on stdout or stderr, and which instance printed it. */
+export interface PrintedLine {
+  service: string;
+  line: string;
 }
 
 function instanceKey(name: ServiceName, instance = 0): string {
@@ -32,6 +47,7 @@ export class OrdoSystem {
   private readonly env: NodeJS.ProcessEnv;
   private readonly dbClients = new Map<ServiceName, Client>();
   private readonly expectedExits = new Set<number>();
+  private readonly printedLines: PrintedLine[] = [];
 
   private constructor(
     private readonly basePort: number,
@@ -69,9 +85,10 @@ export class OrdoSystem {
    * Starts a service, or with `instance` another instance of it beside the first: same database,
    * same consumer group, its own port (`INSTANCE_PORT_STEP` above the previous instance's).
    */
-  async startService(name: ServiceName, { instance = 0 }: InstanceOptions = {}): Promise<void> {
+  async startService(name: ServiceName, { instance = 0, env = {} }: StartOptions = {}): Promise<void> {
     const service = spawnService(root, name, this.port(name, instance), {
       ...this.env,
+      ...env,
       DATABASE_NAME: `${TEST_DATABASE_PREFIX}_${name}`,
       // Ops finds the services on the ports below its own unless told: a further instance is told the first ones.
       ...(name === 'ops' && instance > 0 && !this.env.OPS_SERVICE_URLS
@@ -84,6 +101,7 @@ export class OrdoSystem {
     });
     const label = instanceKey(name, instance);
     this.processes.set(label, service);
+    this.keepEveryLine(label, service);
     // A service that dies on its own shows why in the test output, not just as refused connections.
     service.child.once('exit', (code, signal) => {
       if (!this.expectedExits.has(service.child.pid!)) {
@@ -123,6 +141,32 @@ export class OrdoSystem {
     return this.processes.get(instanceKey(name, instance))?.output ?? [];
   }
 
+  /**
+   * Every line every process of this system printed since it started, stopped and restarted ones
+   * included, in the order they arrived. Unlike `output`, nothing is dropped and a line split
+   * across two reads of the pipe is put back together.
+   */
+  printed(): readonly PrintedLine[] {
+    return this.printedLines;
+  }
+
+  private keepEveryLine(label: string, service: ServiceProcess): void {
+    for (const stream of [service.child.stdout, service.child.stderr]) {
+      let partial = '';
+      // A character of several bytes may be cut between two reads too.
+      const decoder = new StringDecoder('utf8');
+      stream?.on('data', (chunk: Buffer) => {
+        const lines = (partial + decoder.write(chunk)).split('\n');
+        partial = lines.pop()!;
+        for (const line of lines) if (line) this.printedLines.push({ service: label, line });
+      });
+      stream?.on('end', () => {
+        partial += decoder.end();
+        if (partial) this.printedLines.push({ service: label, line: partial });
+      });
+    }
+  }
+
   private port(name: ServiceName, instance: number): number {
     return this.basePort + PORT_OFFSETS[name] + INSTANCE_PORT_STEP * instance;
   }
@@ -135,7 +179,7 @@ export class OrdoSystem {
     service: ServiceName,
     method: string,
     path: string,
-    options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+    options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } & InstanceOptions = {},
   ): Promise<HttpResult<T>> {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -145,7 +189,7 @@ export class OrdoSystem {
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(`${this.url(service)}${path}`, { method, headers, body });
+    const response = await fetch(`${this.url(service, { instance: options.instance })}${path}`, { method, headers, body });
     const text = await response.text();
     let parsed: unknown = text;
     try {
