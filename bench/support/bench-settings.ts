@@ -147,6 +147,7 @@ export const bareServerSettings = {
     desc: 'set by the benchmark for its child process: the port the baseline listens on',
   }),
   BENCH_DATABASE_URL: url({
+    secret: true,
     protocols: ['postgres:', 'postgresql:'],
     desc: 'set by the benchmark for its child process: the database the baseline writes its rows to',
   }),

@@ -264,9 +264,9 @@ describe('authorization matrix', () => {
         method: 'GET',
         path: '/v1/dead-letters/{topic}/{partition}/{offset}',
         serves: 'ops',
-        // Nothing is dead-lettered here: the right caller learns that there is no such message.
+        // No message sits at that offset: the right caller learns that there is none.
         ok: 404,
-        own: same({ path: '/v1/dead-letters/ordo.prescriptions.dlq/0/0' }),
+        own: same({ path: '/v1/dead-letters/ordo.prescriptions.dlq/0/999999999999' }),
       },
       {
         service: 'ops',
@@ -274,7 +274,7 @@ describe('authorization matrix', () => {
         path: '/v1/dead-letters/{topic}/{partition}/{offset}/replay',
         serves: 'ops',
         ok: 404,
-        own: same({ path: '/v1/dead-letters/ordo.prescriptions.dlq/0/0/replay' }),
+        own: same({ path: '/v1/dead-letters/ordo.prescriptions.dlq/0/999999999999/replay' }),
       },
     ];
   }

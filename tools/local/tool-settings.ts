@@ -7,6 +7,7 @@ import { ConfigOf, integer, list, loadConfig, text, url } from '../../libs/confi
  */
 export const toolSettings = {
   DATABASE_URL: url({
+    secret: true,
     protocols: ['postgres:', 'postgresql:'],
     default: 'postgres://postgres@127.0.0.1:5432/postgres',
     desc: 'the PostgreSQL server (the database part is replaced)',
@@ -59,6 +60,7 @@ export const toolSettings = {
   }),
   OPS_URL: url({ protocols: ['http:', 'https:'], default: 'http://127.0.0.1:3004', desc: 'where `ordo dlq` reaches ops' }),
   ORDO_TOKEN: text({
+    secret: true,
     default: undefined,
     defaultText: 'a development token',
     accepts: 'a bearer token of role ops',

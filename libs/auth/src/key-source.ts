@@ -28,6 +28,7 @@ export const authSettings = {
     desc: "the identity provider's key set (https; http only for localhost)",
   }),
   AUTH_PUBLIC_KEY: text({
+    secret: true,
     default: undefined,
     accepts: 'a PEM public key (Ed25519 or P-256), `\\n` for line breaks',
     desc: 'or one public key that signs tokens',

@@ -45,4 +45,12 @@ describe('settings', () => {
     expect(describeSetting('NAME', settings.NAME).defaultText).toBe('required');
     expect(describeSetting('HOME', settings.HOME).defaultText).toBe('—');
   });
+
+  it('never repeats the value of a secret setting it refuses', () => {
+    const secrets = { DATABASE_URL: url({ protocols: ['postgres:'], secret: true, desc: 'the server' }) };
+    expect(() => loadConfig(secrets, { DATABASE_URL: 'postgress://ordo:s3cret@db/ordo' })).toThrow(
+      'DATABASE_URL is refused (its value is not shown): it takes a postgres URL',
+    );
+    expect(() => loadConfig(secrets, { DATABASE_URL: 'postgress://ordo:s3cret@db/ordo' })).not.toThrow(/s3cret/);
+  });
 });

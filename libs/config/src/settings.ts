@@ -9,6 +9,8 @@ export type Setting<V> = ValidatorSpec<unknown> & {
   accepts: string;
   /** The default as a reader should see it, when the value itself does not say it (`ordo_<service>`). */
   defaultText?: string;
+  /** A value that may hold a password or a key: a refusal names the setting, never repeats the value. */
+  secret?: boolean;
   /** Type only: what the setting reads as (`undefined` included when it may be left unset). */
   readonly __value?: V;
 };
@@ -36,6 +38,7 @@ interface Common<T> {
   /** Absent: the setting is required. `undefined`: optional, absent when unset. */
   default?: T;
   defaultText?: string;
+  secret?: boolean;
 }
 
 /** A setting of a shape of its own: `parse` throws to refuse, `accepts` says what it takes. */
@@ -49,6 +52,7 @@ function setting<T, V>(parse: (raw: string) => T, accepts: string, options: Comm
   ) as Setting<V>;
   spec.accepts = accepts;
   if (options.defaultText !== undefined) spec.defaultText = options.defaultText;
+  if (options.secret) spec.secret = true;
   return spec;
 }
 
@@ -180,7 +184,9 @@ export function loadConfig<S extends Settings>(settings: S, env: NodeJS.ProcessE
         const spec = settings[name];
         return given[name] === undefined
           ? `${name} is required: ${spec.desc} (${spec.accepts})`
-          : `${name}="${given[name]}" is refused: it takes ${spec.accepts}`;
+          : spec.secret
+            ? `${name} is refused (its value is not shown): it takes ${spec.accepts}`
+            : `${name}="${given[name]}" is refused: it takes ${spec.accepts}`;
       });
       if (problems.length > 0) throw new ConfigInvalid(problems);
     },

@@ -29,6 +29,7 @@ const DEV_SECRET = 'ordo-development-only';
  */
 export const patientKeySettings = {
   PATIENT_BLOCK_KEYS: text({
+    secret: true,
     default: undefined,
     defaultText: 'development key',
     accepts: 'a JSON object `{kid: base64 32-byte key}`',
@@ -36,6 +37,7 @@ export const patientKeySettings = {
   }),
   PATIENT_BLOCK_ACTIVE_KID: text({ default: undefined, defaultText: 'first key', desc: 'the key that encrypts new blocks' }),
   PATIENT_PSEUDONYM_KEY: text({
+    secret: true,
     default: undefined,
     defaultText: 'development key',
     accepts: 'a base64 key of at least 32 bytes',

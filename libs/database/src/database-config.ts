@@ -15,6 +15,7 @@ export interface DatabaseConfig {
 export function databaseSettings(service: string) {
   return {
     DATABASE_URL: url({
+      secret: true,
       protocols: ['postgres:', 'postgresql:'],
       default: 'postgres://postgres@127.0.0.1:5432/postgres',
       desc: 'the PostgreSQL server (the database part is replaced)',

@@ -57,6 +57,7 @@ export const QR_ACTIVE_KID = 'QR_ACTIVE_KID';
 /** The QR key ring's settings, as text; `keyRingFromEnv` settles what they mean. */
 export const qrKeySettings = {
   [QR_SIGNING_KEYS]: text({
+    secret: true,
     default: undefined,
     defaultText: 'development key',
     accepts: 'a JSON array of `{kid, publicKeyPem, privateKeyPem?, status}`',

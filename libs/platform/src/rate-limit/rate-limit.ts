@@ -31,6 +31,13 @@ function kindOf(context: ExecutionContext, reflector: Reflector): RouteKind | 'e
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  override async onModuleInit(): Promise<void> {
+    // Every limit lifted (`0`) is a choice, not the misconfiguration the library would warn of.
+    const configured = Array.isArray(this.options) ? this.options : this.options.throttlers;
+    if (configured.length === 0) this.throttlers = [];
+    else await super.onModuleInit();
+  }
+
   protected override async getTracker(request: Caller): Promise<string> {
     return request.principal ? `subject:${request.principal.subject}` : `address:${request.ip}`;
   }
