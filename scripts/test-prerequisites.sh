@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the tests need beyond npm packages: Java and Maven for the Kafka broker (its jars come from
-# Maven Central on first start), and a PostgreSQL server or the embedded one (installed on demand).
+# Maven Central on first start) and for the FHIR validator (HAPI FHIR, built from Maven Central jars),
+# and a PostgreSQL server or the embedded one (installed on demand).
 set -euo pipefail
 missing=()
 command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
@@ -17,3 +18,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 bash "$(dirname "$0")/../deploy/local/kafka.sh" fetch
+# test/fhir checks every resource the FHIR API serves with HAPI FHIR's validator: built once into .local/.
+bash "$(dirname "$0")/../tools/fhir-validator/build.sh"

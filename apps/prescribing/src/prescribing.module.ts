@@ -4,6 +4,7 @@ import { DatabaseModule } from '@ordo/database';
 import { MessagingModule } from '@ordo/messaging';
 import { ObservabilityModule } from '@ordo/observability';
 import { AccessLogModule } from '@ordo/platform';
+import { FhirModule } from './fhir/fhir.module';
 import { PrescriptionsModule } from './prescriptions/prescriptions.module';
 import { prescribingSchema } from './schema';
 
@@ -15,6 +16,7 @@ import { prescribingSchema } from './schema';
     MessagingModule.forRoot({ service: 'prescribing' }),
     AccessLogModule.forRoot({ prescriptionTable: 'prescription' }),
     PrescriptionsModule,
+    FhirModule,
   ],
 })
 export class PrescribingModule {}

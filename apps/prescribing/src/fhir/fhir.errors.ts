@@ -1,0 +1,26 @@
+import { DomainError } from '@ordo/platform';
+
+/** The prescription is the caller's, but has no such line. */
+export class UnknownLine extends DomainError {
+  constructor(prescriptionId: string, lineNo: number) {
+    super('UNKNOWN_LINE', `prescription ${prescriptionId} has no line ${lineNo}`, 404);
+  }
+}
+
+/** A resource type Ordo does not serve, under /fhir. */
+export class ResourceTypeNotSupported extends DomainError {
+  constructor(type: string) {
+    super('RESOURCE_TYPE_NOT_SUPPORTED', `this FHIR API serves MedicationRequest and Bundle, not ${type}`, 404);
+  }
+}
+
+/** An interaction the API does not offer: writing, or reading what it only searches (docs/fhir.md#not-yet-built). */
+export class InteractionNotSupported extends DomainError {
+  constructor(request: string) {
+    super(
+      'INTERACTION_NOT_SUPPORTED',
+      `${request} is not supported: this FHIR API reads and searches MedicationRequest and reads Bundle`,
+      405,
+    );
+  }
+}
