@@ -16,7 +16,7 @@ import { ReleaseClaim } from './claims/release-claim.usecase';
 import type { DispensingConfig } from './dispensing.settings';
 import { DispensationsController } from './dispensations/dispensations.controller';
 import { FraudCheckClient } from './fraud-check/fraud-check.client';
-import { IdempotentRequests } from './idempotency/idempotent-requests';
+import { IdempotentRequests } from '@ordo/platform';
 import { QrVerification } from './keys/qr-verification';
 import { PrescriptionEventsController } from './prescriptions/prescription-events.controller';
 import { PrescriptionsController } from './prescriptions/prescriptions.controller';

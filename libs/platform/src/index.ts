@@ -6,3 +6,4 @@ export * from './validation';
 export * from './periodic-sweep';
 export * from './access-log';
 export * from './rate-limit';
+export * from './idempotency/idempotent-requests';

@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import type { DispensingConfig } from '../dispensing.settings';
 import { PrescriptionUnknown } from '../dispensations/dispensing.errors';
 import { FraudCheckClient } from '../fraud-check/fraud-check.client';
-import { AnswerStoredMeanwhile, IdempotentRequests } from '../idempotency/idempotent-requests';
+import { AnswerStoredMeanwhile, IdempotentRequests } from '@ordo/platform';
 import { DispensablePrescription } from '../prescriptions/dispensable-prescription.entity';
 import { pharmacistView } from '../prescriptions/pharmacist-view';
 import { PATIENT_KEYS } from '../prescriptions/tokens';

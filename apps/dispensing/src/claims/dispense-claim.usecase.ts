@@ -7,7 +7,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Dispensation } from '../dispensations/dispensation.entity';
 import { ClaimClosed, ClaimNotFound, PrescriptionNotDispensable } from '../dispensations/dispensing.errors';
 import { RequestedLine, decideDispensing } from '../dispensations/dispensing-rules';
-import { AnswerStoredMeanwhile, IdempotentRequests } from '../idempotency/idempotent-requests';
+import { AnswerStoredMeanwhile, IdempotentRequests } from '@ordo/platform';
 import { DispensablePrescription } from '../prescriptions/dispensable-prescription.entity';
 import { Pharmacy } from '../scans/code-reader';
 import { Claim } from './claim.entity';

@@ -2,14 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PatientKeys, PrescriptionIssued, pseudonymise, sealPatient } from '@ordo/contracts';
 import { Outbox } from '@ordo/messaging';
+import { AnswerStoredMeanwhile, IdempotentRequests } from '@ordo/platform';
 import { generatePrescriptionId } from '@ordo/rx-id';
 import { DataSource } from 'typeorm';
 import { IssuePrescriptionDto } from './dto/issue-prescription.dto';
 import { Prescription } from './prescription.entity';
-import { IdempotencyKeyReused } from './prescription.errors';
 import { PrescriptionRules } from './prescription-rules';
 import { PrescriptionView, prescriptionView } from './prescription.view';
-import { requestHash } from './request-hash';
 import { PATIENT_KEYS } from './tokens';
 
 /** First dispensing must happen within three months of the date of writing (docs/french-rules.md#validity). */
@@ -27,9 +26,6 @@ export interface IssuedPrescription {
   replayed: boolean;
 }
 
-/** Thrown inside the transaction to roll it back when another request took the same key first. */
-class KeyTakenMeanwhile extends Error {}
-
 @Injectable()
 export class IssuePrescription {
   constructor(
@@ -37,13 +33,17 @@ export class IssuePrescription {
     private readonly outbox: Outbox,
     private readonly rules: PrescriptionRules,
     @Inject(PATIENT_KEYS) private readonly patientKeys: PatientKeys,
+    private readonly idempotency: IdempotentRequests,
   ) {}
 
   async execute({ prescriberRpps, request, idempotencyKey }: IssuePrescriptionCommand): Promise<IssuedPrescription> {
-    const hash = idempotencyKey ? requestHash(request) : undefined;
+    this.idempotency.validate(idempotencyKey);
+    // Keys are the prescriber's own: another prescriber's identical key is another request.
+    const scope = `issue:${prescriberRpps}`;
+    const hash = this.idempotency.hash(request);
     if (idempotencyKey) {
-      const earlier = await this.earlierAnswer(prescriberRpps, idempotencyKey, hash!);
-      if (earlier) return earlier;
+      const earlier = await this.idempotency.earlier<PrescriptionView>(scope, idempotencyKey, hash);
+      if (earlier) return { view: earlier.body, replayed: true };
     }
     const issuedAt = new Date();
     const lines = await this.rules.check(request, issuedAt);
@@ -77,30 +77,13 @@ export class IssuePrescription {
           validUntil: validUntil.toISOString(),
           lines,
         });
-        if (idempotencyKey) {
-          // A concurrent request with the same key waits here for ours to commit, then finds it taken.
-          const stored: unknown[] = await manager.query(
-            `INSERT INTO idempotency_key (prescriber_rpps, key, request_hash, response) VALUES ($1, $2, $3, $4)
-             ON CONFLICT DO NOTHING RETURNING key`,
-            [prescriberRpps, idempotencyKey, hash, JSON.stringify(view)],
-          );
-          if (stored.length === 0) throw new KeyTakenMeanwhile();
-        }
+        if (idempotencyKey) await this.idempotency.store(manager, scope, idempotencyKey, hash, { statusCode: 201, body: view });
       });
     } catch (error) {
-      if (!(error instanceof KeyTakenMeanwhile)) throw error;
-      return (await this.earlierAnswer(prescriberRpps, idempotencyKey!, hash!))!;
+      if (!(error instanceof AnswerStoredMeanwhile)) throw error;
+      const earlier = await this.idempotency.earlier<PrescriptionView>(scope, idempotencyKey!, hash);
+      return { view: earlier!.body, replayed: true };
     }
     return { view, replayed: false };
-  }
-
-  private async earlierAnswer(prescriberRpps: string, key: string, hash: string): Promise<IssuedPrescription | undefined> {
-    const [earlier]: { request_hash: string; response: PrescriptionView }[] = await this.dataSource.query(
-      'SELECT request_hash, response FROM idempotency_key WHERE prescriber_rpps = $1 AND key = $2',
-      [prescriberRpps, key],
-    );
-    if (!earlier) return undefined;
-    if (earlier.request_hash !== hash) throw new IdempotencyKeyReused(key);
-    return { view: earlier.response, replayed: true };
   }
 }

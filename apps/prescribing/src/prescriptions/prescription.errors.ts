@@ -6,12 +6,6 @@ export class PrescriptionNotFound extends DomainError {
   }
 }
 
-export class IdempotencyKeyReused extends DomainError {
-  constructor(key: string) {
-    super('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key ${key} was already used with another request body`, 422);
-  }
-}
-
 export class PrescriptionNotCancellable extends DomainError {
   constructor(id: string, status: string) {
     const claimed = status === 'CLAIMED';

@@ -18,8 +18,6 @@ import { prescriptionView } from './prescription.view';
 import { PrintPrescription } from './print-prescription.usecase';
 import { PATIENT_KEYS } from './tokens';
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,100}$/;
-
 @Controller('v1/prescriptions')
 @Roles('prescriber')
 export class PrescriptionsController {
@@ -41,9 +39,6 @@ export class PrescriptionsController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new DomainError('INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 8 to 100 characters of A-Z a-z 0-9 _ . : -', 400);
-    }
     const issued = await this.issuePrescription.execute({ prescriberRpps: principal.rpps!, request: body, idempotencyKey });
     if (issued.replayed) reply.header('idempotent-replayed', 'true');
     reply.header('location', `/v1/prescriptions/${issued.view.id}`);

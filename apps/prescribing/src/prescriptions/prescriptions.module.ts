@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SERVICE_CONFIG } from '@ordo/config';
 import { patientKeysFromEnv } from '@ordo/contracts';
+import { IdempotentRequests } from '@ordo/platform';
 import { KeysController } from '../keys/keys.controller';
 import { qrKeyProviders } from '../keys/qr-keys.provider';
 import { CancelPrescription } from './cancel-prescription.usecase';
@@ -22,6 +23,7 @@ import { PATIENT_KEYS } from './tokens';
   controllers: [PrescriptionsController, KeysController, DispensingEventsController],
   providers: [
     IssuePrescription,
+    IdempotentRequests,
     CancelPrescription,
     ExpirePrescriptions,
     RecordDispensing,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DomainError } from '@ordo/platform';
-import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { DomainError } from '../domain-error';
+import { requestHash } from './request-hash';
 
 export interface StoredAnswer<T> {
   statusCode: number;
@@ -11,7 +11,7 @@ export interface StoredAnswer<T> {
 
 export class IdempotencyKeyReused extends DomainError {
   constructor(key: string) {
-    super('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key ${key} was already used with another request`, 422);
+    super('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key ${key} was already used with another request body`, 422);
   }
 }
 
@@ -21,8 +21,10 @@ export class AnswerStoredMeanwhile extends Error {}
 const KEY_FORMAT = /^[A-Za-z0-9_.:-]{8,100}$/;
 
 /**
- * Remembers the answer to a request sent with an Idempotency-Key, per pharmacy, so a retry gets the
- * same answer and changes nothing. The answer is stored in the transaction that made it.
+ * Remembers the answer to a request sent with an Idempotency-Key, per caller (the `scope`: a
+ * prescriber, a pharmacy), so a retry gets the same answer and changes nothing. The answer is stored
+ * in the transaction that made it, in the service's `idempotent_request` table; a concurrent request
+ * with the same key waits on that row and then finds it taken.
  */
 @Injectable()
 export class IdempotentRequests {
@@ -34,8 +36,9 @@ export class IdempotentRequests {
     }
   }
 
+  /** The request as it is compared with a retry: its JSON, whatever the order of its keys. */
   hash(request: unknown): string {
-    return createHash('sha256').update(JSON.stringify(request)).digest('base64url');
+    return requestHash(request);
   }
 
   /** The earlier answer to this key, or undefined; throws when the key came with another request. */
