@@ -39,13 +39,14 @@ down: ## stop what `make up` started (from another terminal)
 	  while kill -0 $$pid 2>/dev/null; do sleep 0.3; done; echo "stopped"; \
 	else bash deploy/local/kafka.sh stop; fi
 
-test: install ## install what the tests need and run every test (unit, integration, end to end)
+test: install ## install what the tests need and run every test (unit, medium, integration, end to end)
 	@bash scripts/test-prerequisites.sh
 	@node scripts/build.mjs
 	npx tsc -p tsconfig.json --noEmit
 	npx eslint --max-warnings 0 .
 	npx prettier --check --log-level warn .
 	npx jest --selectProjects unit
+	npx jest --selectProjects medium
 	npx jest --selectProjects integration --runInBand --forceExit
 
 test-unit: install ## unit tests only (no Kafka, no database)

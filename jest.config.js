@@ -1,6 +1,7 @@
-// Two projects: `unit` (pure, no I/O, next to the code) and `integration` (real Kafka and
-// PostgreSQL, started by test/global-setup). Both compile TypeScript with SWC, which keeps
-// decorator metadata; `npm run typecheck` is the type check.
+// Three projects: `unit` (pure, no I/O, next to the code), `medium` (one service's real module on
+// a real PostgreSQL, its own database migrated by test/medium/global-setup; no Kafka, fraud's verdict
+// faked) and `integration` (real Kafka and PostgreSQL, started by test/global-setup). All compile
+// TypeScript with SWC, which keeps decorator metadata; `npm run typecheck` is the type check.
 const { compilerOptions } = require('./tsconfig.base.json');
 
 const moduleNameMapper = Object.fromEntries(
@@ -35,6 +36,13 @@ module.exports = {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'],
+    },
+    {
+      ...common,
+      displayName: 'medium',
+      testMatch: ['<rootDir>/test/medium/**/*.medium-spec.ts'],
+      globalSetup: '<rootDir>/test/medium/global-setup.ts',
+      globalTeardown: '<rootDir>/test/medium/global-teardown.ts',
     },
     {
       ...common,
