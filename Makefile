@@ -30,14 +30,16 @@ lint: install ## ESLint (typescript-eslint) and Prettier's check of the layout
 format: install ## rewrite the layout as Prettier wants it
 	npx prettier --write --log-level warn .
 
-up: build ## start Kafka, PostgreSQL, migrations and the four services; Ctrl-C stops them
-	@node --enable-source-maps dist/tools/dev-up.js
+up: build ## start Kafka, PostgreSQL, migrations and the four services; Ctrl-C stops them. BROKERS=3 INSTANCES=2: cluster mode
+	@$(if $(BROKERS),ORDO_BROKERS=$(BROKERS)) $(if $(INSTANCES),ORDO_INSTANCES=$(INSTANCES)) \
+	  node --enable-source-maps $${ORDO_BUILD_DIR:-dist}/tools/dev-up.js
 
-down: ## stop what `make up` started (from another terminal)
+down: ## stop what `make up` started (from another terminal): services, HAProxy, brokers
 	@if [ -f .local/run/dev-up.pid ] && kill -0 $$(cat .local/run/dev-up.pid) 2>/dev/null; then \
 	  pid=$$(cat .local/run/dev-up.pid); kill -TERM $$pid; \
 	  while kill -0 $$pid 2>/dev/null; do sleep 0.3; done; echo "stopped"; \
 	else bash deploy/local/kafka.sh stop; fi
+	@bash deploy/local/stop-leftovers.sh
 
 test: install ## install what the tests need and run every test (unit, medium, integration, end to end)
 	@bash scripts/test-prerequisites.sh

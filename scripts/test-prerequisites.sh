@@ -8,6 +8,7 @@ command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || missing+=(maven)
 [ -x /usr/bin/chromium ] || missing+=(chromium) # the ops dashboard's browser test drives it through playwright-core
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+command -v haproxy >/dev/null || missing+=(haproxy) # test/cluster balances two instances of each service; run as a child, never as the system's service
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing ${missing[*]} with apt-get"

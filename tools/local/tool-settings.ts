@@ -1,5 +1,5 @@
 // A relative import, not `@ordo/config`: Jest's global setup loads these tools without its path aliases.
-import { ConfigOf, integer, list, loadConfig, text, url } from '../../libs/config/src/settings';
+import { ConfigOf, custom, integer, list, loadConfig, text, url } from '../../libs/config/src/settings';
 
 /**
  * Settings of the tools around the services: `make up`, `make test`, the `ordo` command, the
@@ -26,7 +26,12 @@ export const toolSettings = {
     accepts: 'a folder with the four BDPM files',
     desc: 'BDPM files imported into a new prescribing database',
   }),
-  KAFKA_PORT: integer({ min: 1, max: 65535, default: 9092, desc: 'the local broker that `make up` starts (`deploy/local/kafka.sh`)' }),
+  KAFKA_PORT: integer({
+    min: 1,
+    max: 65535,
+    default: 9092,
+    desc: 'the local broker that `make up` starts (`deploy/local/kafka.sh`); for a cluster, that of its first node, each next node 2 above (`deploy/local/kafka-cluster.sh`)',
+  }),
   KAFKA_CONTROLLER_PORT: integer({
     min: 1,
     max: 65535,
@@ -38,7 +43,7 @@ export const toolSettings = {
     default: undefined,
     defaultText: '`.local/kafka-<port>`',
     accepts: 'a folder path',
-    desc: "the local broker's logs",
+    desc: "the local broker's logs (a cluster's nodes keep theirs in `.local/kafka-cluster-<port>/node-<n>`)",
   }),
   KAFKA_LIBS_DIR: text({
     default: undefined,
@@ -50,7 +55,31 @@ export const toolSettings = {
     default: '512m',
     pattern: /^\d+[mMgG]$/,
     accepts: 'a JVM heap size such as `512m` or `1g`',
-    desc: "the local broker's heap",
+    desc: "the local broker's heap, each node's in a cluster",
+  }),
+  ORDO_BROKERS: custom(
+    (raw) => {
+      const brokers = Number(raw.trim());
+      if (!Number.isInteger(brokers) || brokers < 1 || brokers === 2 || brokers > 9) throw new Error('1, or 3 to 9');
+      return brokers;
+    },
+    '`1`, or `3` to `9` (a cluster whose quorum survives the loss of a node)',
+    {
+      default: 1,
+      desc: 'brokers `make up` starts (`make up BROKERS=3`): with 3 or more, a KRaft cluster on `KAFKA_PORT`, +2, +4… whose topics get 3 replicas and `min.insync.replicas` 2, and databases `ordo_cluster_*` of their own',
+    },
+  ),
+  ORDO_INSTANCES: integer({
+    min: 1,
+    max: 9,
+    default: 1,
+    desc: 'processes of each service `make up` runs (`make up INSTANCES=2`): with 2 or more, behind HAProxy on the usual ports, each instance on a port of its own from `ORDO_BASE_PORT` + 101',
+  }),
+  ORDO_BASE_PORT: integer({
+    min: 1024,
+    max: 64_000,
+    default: 3000,
+    desc: "`make up` serves the four services on the four ports above it (3001–3004); with several instances, HAProxy's statistics are on base + 100",
   }),
   EMBEDDED_POSTGRES_PORT: integer({
     min: 1,

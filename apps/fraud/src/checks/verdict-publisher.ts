@@ -16,7 +16,6 @@ export class VerdictPublisher {
     );
     await this.producer.send({
       topic: FraudVerdict.topic,
-      acks: 1,
       messages: [
         {
           key: verdict.prescriptionId,
