@@ -263,9 +263,9 @@ describe('key rotation', () => {
     await restartDispensing(FETCHES, patientBlockSettings({ [JULY_BLOCK_KID]: blockJuly }, JULY_BLOCK_KID));
 
     const unreadable = await system.request('dispensing', 'GET', `/v1/prescriptions/${issuedAfter}`, { token: pharmacist });
-    expect([unreadable.status, unreadable.body.code]).toEqual([500, 'INTERNAL_ERROR']);
+    expect([unreadable.status, unreadable.body.code]).toEqual([503, 'PATIENT_KEY_UNAVAILABLE']);
     const claimedUnreadable = await claimWith(issuedAfterCode, FETCHES);
-    expect([claimedUnreadable.status, claimedUnreadable.body.code]).toEqual([500, 'INTERNAL_ERROR']);
+    expect([claimedUnreadable.status, claimedUnreadable.body.code]).toEqual([503, 'PATIENT_KEY_UNAVAILABLE']);
     // The operator's clue is in the log: which key is missing.
     expect(system.output('dispensing').some((line) => line.includes(`no patient block key ${JANUARY_BLOCK_KID}`))).toBe(true);
     const readable = await system.request('dispensing', 'GET', `/v1/prescriptions/${sealedLater}`, { token: pharmacist });

@@ -98,9 +98,17 @@ export function sealPatient(patient: PatientIdentity, keys: PatientKeys): Encryp
   };
 }
 
+/** A block sealed under a key this service does not hold (removed too early, or not yet configured). */
+export class PatientBlockKeyMissing extends Error {
+  constructor(readonly kid: string) {
+    super(`no patient block key ${kid}`);
+    this.name = 'PatientBlockKeyMissing';
+  }
+}
+
 export function openPatient(block: EncryptedBlock, keys: PatientKeys): PatientIdentity {
   const key = keys.blockKeys.get(block.kid);
-  if (!key) throw new Error(`no patient block key ${block.kid}`);
+  if (!key) throw new PatientBlockKeyMissing(block.kid);
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(block.iv, 'base64'));
   decipher.setAAD(Buffer.from(block.kid));
   decipher.setAuthTag(Buffer.from(block.tag, 'base64'));
