@@ -9,6 +9,7 @@ import { ObservabilityModule } from '@ordo/observability';
 import { AccessLogModule } from '@ordo/platform';
 import { ClaimPrescription } from './claims/claim-prescription.usecase';
 import { ClaimsController } from './claims/claims.controller';
+import { ClaimRepository } from './claims/claim.repository';
 import { DispenseClaim } from './claims/dispense-claim.usecase';
 import { ExpireClaims } from './claims/expire-claims.usecase';
 import { Refusals } from './claims/refusals';
@@ -18,6 +19,7 @@ import { DispensationsController } from './dispensations/dispensations.controlle
 import { FraudCheckClient } from './fraud-check/fraud-check.client';
 import { IdempotentRequests } from '@ordo/platform';
 import { QrVerification } from './keys/qr-verification';
+import { DispensablePrescriptionRepository } from './prescriptions/dispensable-prescription.repository';
 import { PrescriptionEventsController } from './prescriptions/prescription-events.controller';
 import { PrescriptionsController } from './prescriptions/prescriptions.controller';
 import { PATIENT_KEYS } from './prescriptions/tokens';
@@ -36,6 +38,8 @@ import { dispensingSchema } from './schema';
   ],
   controllers: [ScansController, ClaimsController, DispensationsController, PrescriptionsController, PrescriptionEventsController],
   providers: [
+    DispensablePrescriptionRepository,
+    ClaimRepository,
     CodeReader,
     QrVerification,
     FraudCheckClient,

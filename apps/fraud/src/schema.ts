@@ -5,6 +5,7 @@ import { FraudHold } from './holds/fraud-hold.entity';
 import { InitialSchema1763800000000 } from './migrations/1763800000000-initial-schema';
 import { RulesHoldsCases1764000000000 } from './migrations/1764000000000-rules-holds-cases';
 import { ParkedEvents1764100000000 } from './migrations/1764100000000-parked-events';
+import { OutboxWithoutNotify1765200000000 } from './migrations/1765200000000-outbox-without-notify';
 import { PatientActivity } from './state/patient-activity.entity';
 import { PrescriberRegistryEntry } from './state/prescriber-registry.entity';
 import { WatchedPrescription } from './state/watched-prescription.entity';
@@ -12,5 +13,5 @@ import { WatchedPrescription } from './state/watched-prescription.entity';
 export const fraudSchema = {
   service: 'fraud',
   entities: [FraudAlert, RuleHit, FraudHold, AuditEntry, WatchedPrescription, PatientActivity, PrescriberRegistryEntry],
-  migrations: [InitialSchema1763800000000, RulesHoldsCases1764000000000, ParkedEvents1764100000000],
+  migrations: [InitialSchema1763800000000, RulesHoldsCases1764000000000, ParkedEvents1764100000000, OutboxWithoutNotify1765200000000],
 };

@@ -16,6 +16,7 @@ import { SERVICE_CONFIG } from '@ordo/config';
 import { OPS_CONFIG, OpsSettingsValues, opsConfig } from './ops.config';
 import { opsSchema } from './schema';
 import { EventRecorder } from './stream/event-recorder';
+import { StreamEventRepository } from './stream/stream-event.repository';
 import { EventsController } from './stream/events.controller';
 import { HistoryFollower } from './stream/history-follower';
 import { LiveStream } from './stream/live-stream';
@@ -45,6 +46,7 @@ import { StreamTokenGuard } from './stream/stream-token.guard';
     { provide: OPS_CONFIG, inject: [SERVICE_CONFIG], useFactory: (values: OpsSettingsValues) => opsConfig(values) },
     LiveStream,
     EventRecorder,
+    StreamEventRepository,
     HistoryFollower,
     HistoryRetention,
     StreamStats,

@@ -4,6 +4,7 @@ import { Readiness } from '@ordo/observability';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { SERVICE_CONFIG } from '@ordo/config';
 import { databaseConfig, DatabaseValues, dataSourceOptions } from './database-config';
+import { Sql } from './sql';
 
 export interface DatabaseModuleOptions {
   service: string;
@@ -33,6 +34,8 @@ export class DatabaseModule implements OnModuleInit {
           }),
         }),
       ],
+      providers: [Sql],
+      exports: [Sql],
     };
   }
 

@@ -1,15 +1,23 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { metrics } from '@ordo/observability';
+import { Sql, statement } from '@ordo/database';
 import { Kafka, Message, Producer } from 'kafkajs';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { KAFKA, MESSAGING_CONFIG } from './tokens';
 import { MessagingConfig } from './kafka-config';
+import { Outbox } from './outbox';
 
 const BATCH_SIZE = 500;
 /** One relay per database publishes at a time, so events of one key leave in the order they were written. */
 const RELAY_LOCK_KEY = 0x6f72646f; // "ordo"
+/**
+ * How soon a relay that found another instance publishing tries again: the other one may have read
+ * its batch before this instance's events committed.
+ */
+const LOCKED_RETRY_MS = 20;
+
+const TRY_LOCK = statement('outbox_try_lock', 'SELECT pg_try_advisory_xact_lock($1) AS locked');
+const NEXT_BATCH = statement('outbox_next_batch', 'SELECT seq, topic, key, type, event FROM outbox ORDER BY seq LIMIT $1');
+const DELETE_PUBLISHED = statement('outbox_delete_published', 'DELETE FROM outbox WHERE seq = ANY($1::bigint[])');
 
 interface OutboxRow {
   seq: string;
@@ -21,48 +29,54 @@ interface OutboxRow {
 
 /**
  * Publishes outbox rows to Kafka in write order and deletes them once the broker has acknowledged
- * them (acks=all). Woken by NOTIFY at commit; polls as a fallback if a notification is missed.
+ * them (acks=all). Woken in-process after each commit that wrote events (`Outbox.onCommitted`), and
+ * polls for rows another instance left (it stopped, or published while this one waited for the lock).
+ * A NOTIFY trigger used to wake it: every insert then queued on the one lock NOTIFY takes at commit,
+ * which serialised the service's commits (bench/results/prescribing-2026-12-05.md).
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private producer: Producer;
-  private listener?: Client;
   private pollTimer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
   private draining?: Promise<void>;
   private wakeRequested = false;
   private stopped = false;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sql: Sql,
+    outbox: Outbox,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(MESSAGING_CONFIG) private readonly config: MessagingConfig,
-  ) {}
+  ) {
+    outbox.onCommitted(() => this.wake());
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.producer = this.kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1 });
     await this.producer.connect();
-    await this.listen();
-    this.pollTimer = setInterval(() => this.wake(), this.config.outboxPollIntervalMs);
-    this.wake();
+    this.pollTimer = setInterval(() => this.wake(true), this.config.outboxPollIntervalMs);
+    this.wake(true);
   }
 
   /** Lets in-flight publishing finish, then stops. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.pollTimer);
+    clearTimeout(this.retryTimer);
     await this.draining;
-    await this.listener?.end().catch(() => undefined);
     await this.producer?.disconnect();
   }
 
-  wake(): void {
+  /** `measure`: also report the backlog (each poll does; a wake per commit need not count the table). */
+  wake(measure = false): void {
     if (this.stopped) return;
     if (this.draining) {
       this.wakeRequested = true;
       return;
     }
-    this.draining = this.drain()
+    this.draining = this.drain(measure)
       .catch((error) => this.logger.error(`outbox relay failed: ${(error as Error).message}`))
       .finally(() => {
         this.draining = undefined;
@@ -73,35 +87,31 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       });
   }
 
-  private async listen(): Promise<void> {
-    const options = (this.dataSource.driver as PostgresDriver).options;
-    this.listener = new Client({ connectionString: (options as { url?: string }).url });
-    this.listener.on('notification', () => this.wake());
-    this.listener.on('error', (error) => {
-      // Polling keeps the relay going; the next start re-listens.
-      this.logger.warn(`outbox LISTEN connection lost: ${error.message}`);
-    });
-    await this.listener.connect();
-    await this.listener.query('LISTEN ordo_outbox');
-  }
-
-  private async drain(): Promise<void> {
-    let published: number;
+  private async drain(measure: boolean): Promise<void> {
+    let published: number | 'locked';
     do {
       published = await this.publishBatch();
     } while (published === BATCH_SIZE && !this.stopped);
-    const [{ count }] = await this.dataSource.query('SELECT count(*)::int AS count FROM outbox');
-    metrics.outboxBacklog.set(count);
+    if (published === 'locked' && !this.retryTimer) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.wake();
+      }, LOCKED_RETRY_MS);
+    }
+    if (measure) {
+      const [{ count }] = await this.sql.query<{ count: number }>('SELECT count(*)::int AS count FROM outbox');
+      metrics.outboxBacklog.set(count);
+    }
   }
 
-  private async publishBatch(): Promise<number> {
-    return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
-      if (!locked) return 0;
-      const rows: OutboxRow[] = await manager.query('SELECT seq, topic, key, type, event FROM outbox ORDER BY seq LIMIT $1', [BATCH_SIZE]);
+  private async publishBatch(): Promise<number | 'locked'> {
+    return this.sql.transaction(async (tx) => {
+      const [{ locked }] = await tx.query<{ locked: boolean }>(TRY_LOCK, [RELAY_LOCK_KEY]);
+      if (!locked) return 'locked';
+      const rows = await tx.query<OutboxRow>(NEXT_BATCH, [BATCH_SIZE]);
       if (rows.length === 0) return 0;
       await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows) });
-      await manager.query('DELETE FROM outbox WHERE seq = ANY($1::bigint[])', [rows.map((row) => row.seq)]);
+      await tx.query(DELETE_PUBLISHED, [rows.map((row) => row.seq)]);
       for (const row of rows) metrics.eventsProduced.inc({ type: row.type });
       return rows.length;
     });

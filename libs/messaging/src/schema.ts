@@ -40,3 +40,24 @@ export async function dropMessagingTables(queryRunner: QueryRunner): Promise<voi
   await queryRunner.query('DROP FUNCTION notify_outbox()');
   await queryRunner.query('DROP TABLE outbox');
 }
+
+/**
+ * The relay is woken in-process after each commit that wrote events (outbox-relay.ts). The trigger
+ * that woke it before made every committing insert wait for the one lock NOTIFY takes at commit.
+ */
+export async function dropOutboxNotify(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query('DROP TRIGGER outbox_notify ON outbox');
+  await queryRunner.query('DROP FUNCTION notify_outbox()');
+}
+
+export async function restoreOutboxNotify(queryRunner: QueryRunner): Promise<void> {
+  await queryRunner.query(`
+    CREATE FUNCTION notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      PERFORM pg_notify('ordo_outbox', '');
+      RETURN NULL;
+    END $$`);
+  await queryRunner.query(`
+    CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox()`);
+}

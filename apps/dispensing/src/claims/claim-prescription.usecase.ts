@@ -1,19 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { PatientKeys, PrescriptionClaimed, VerdictSource } from '@ordo/contracts';
 import { SERVICE_CONFIG } from '@ordo/config';
+import { Sql } from '@ordo/database';
 import { Outbox } from '@ordo/messaging';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import type { DispensingConfig } from '../dispensing.settings';
 import { PrescriptionUnknown } from '../dispensations/dispensing.errors';
 import { FraudCheckClient } from '../fraud-check/fraud-check.client';
 import { AnswerStoredMeanwhile, IdempotentRequests } from '@ordo/platform';
-import { DispensablePrescription } from '../prescriptions/dispensable-prescription.entity';
+import { DispensablePrescriptionRepository } from '../prescriptions/dispensable-prescription.repository';
 import { pharmacistView } from '../prescriptions/pharmacist-view';
 import { PATIENT_KEYS } from '../prescriptions/tokens';
 import { CodeReader, Pharmacy, Presented } from '../scans/code-reader';
 import { Claim } from './claim.entity';
+import { ClaimRepository } from './claim.repository';
 import { Refusal, Refusals, claimRefusal } from './refusals';
 
 export interface ClaimCommand extends Presented {
@@ -41,7 +41,9 @@ export function hashSecret(secret: string): string {
 @Injectable()
 export class ClaimPrescription {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: Sql,
+    private readonly prescriptions: DispensablePrescriptionRepository,
+    private readonly claims: ClaimRepository,
     private readonly outbox: Outbox,
     private readonly codes: CodeReader,
     private readonly fraud: FraudCheckClient,
@@ -62,7 +64,7 @@ export class ClaimPrescription {
     }
 
     const { prescriptionId, typed } = await this.codes.identify(command, pharmacy);
-    const found = await this.dataSource.getRepository(DispensablePrescription).findOneBy({ id: prescriptionId });
+    const found = await this.prescriptions.find(prescriptionId);
     await this.codes.record(pharmacy, found ? (typed ? 'typed' : 'genuine') : 'unknown-id', prescriptionId, {
       status: found?.status,
     });
@@ -72,7 +74,7 @@ export class ClaimPrescription {
       // The same request, retried while its first try was still running, gets that try's answer.
       const answered = idempotencyKey ? await this.idempotency.earlier<ClaimAnswer>(scope, idempotencyKey, hash) : undefined;
       if (answered) return answered.body;
-      await this.refusals.refuse(found.id, pharmacy, early);
+      throw await this.refusals.record(found.id, pharmacy, early);
     }
 
     const narcotic = found.lines.some((line) => line.regulation?.narcotic);
@@ -91,14 +93,14 @@ export class ClaimPrescription {
       // docs/fraud.md#timeout-policy: without a verdict, narcotics fail closed and everything else proceeds; both recorded.
       source = narcotic ? 'timeout-fail-closed' : 'timeout-fail-open';
       if (narcotic) {
-        await this.refusals.refuse(found.id, pharmacy, {
+        throw await this.refusals.record(found.id, pharmacy, {
           reason: 'FRAUD_UNAVAILABLE',
           message: 'the fraud check did not answer in time; narcotics are not released without it',
           status: 503,
         });
       }
     } else if (check.verdict.decision === 'deny') {
-      await this.refusals.refuse(found.id, pharmacy, {
+      throw await this.refusals.record(found.id, pharmacy, {
         reason: 'FRAUD_DENIED',
         message: 'the fraud check refused this dispensing',
         status: 409,
@@ -113,17 +115,14 @@ export class ClaimPrescription {
     const now = new Date();
     let outcome: ClaimAnswer | Refusal;
     try {
-      outcome = await this.dataSource.transaction(async (manager): Promise<ClaimAnswer | Refusal> => {
-        const prescription = await manager.findOne(DispensablePrescription, {
-          where: { id: found.id },
-          lock: { mode: 'pessimistic_write' },
-        });
+      outcome = await this.sql.transaction(async (tx): Promise<ClaimAnswer | Refusal> => {
+        const prescription = (await this.prescriptions.lock(tx, found.id))!;
         if (idempotencyKey) {
           // A request with the same key that held this lock before us has committed its answer by now.
-          const earlier = await this.idempotency.earlier<ClaimAnswer>(scope, idempotencyKey, hash, manager);
+          const earlier = await this.idempotency.earlier<ClaimAnswer>(scope, idempotencyKey, hash, tx);
           if (earlier) return earlier.body;
         }
-        const refusal = claimRefusal(prescription!, pharmacy, now);
+        const refusal = claimRefusal(prescription, pharmacy, now);
         // Lost a race while fraud answered: the refusal is recorded after this transaction ends.
         if (refusal) return refusal;
         const claim = Object.assign(new Claim(), {
@@ -139,32 +138,34 @@ export class ClaimPrescription {
           expiresAt: new Date(now.getTime() + this.config.CLAIM_TTL_SECONDS * 1000),
           endedAt: null,
         });
-        await manager.insert(Claim, claim);
-        await manager.update(DispensablePrescription, { id: found.id }, { status: 'CLAIMED' });
-        await this.outbox.append(manager, PrescriptionClaimed, found.id, {
-          prescriptionId: found.id,
-          claimId: claim.id,
-          pharmacyFiness: pharmacy.finess,
-          pharmacistRpps: pharmacy.rpps,
-          expiresAt: claim.expiresAt.toISOString(),
-          decision,
-          verdictSource: source,
-        });
+        await this.claims.open(
+          tx,
+          claim,
+          this.outbox.prepare(PrescriptionClaimed, found.id, {
+            prescriptionId: found.id,
+            claimId: claim.id,
+            pharmacyFiness: pharmacy.finess,
+            pharmacistRpps: pharmacy.rpps,
+            expiresAt: claim.expiresAt.toISOString(),
+            decision,
+            verdictSource: source,
+          }),
+        );
         const answer: ClaimAnswer = {
           claimId: claim.id,
           secret,
           expiresAt: claim.expiresAt.toISOString(),
           verdict: { decision, source, reasons: reasons.map(({ code, reason }) => ({ code, reason })) },
-          prescription: pharmacistView({ ...prescription!, status: 'CLAIMED' }, this.patientKeys, now),
+          prescription: pharmacistView({ ...prescription, status: 'CLAIMED' }, this.patientKeys, now),
         };
-        if (idempotencyKey) await this.idempotency.store(manager, scope, idempotencyKey, hash, { statusCode: 201, body: answer });
+        if (idempotencyKey) await this.idempotency.store(tx, scope, idempotencyKey, hash, { statusCode: 201, body: answer });
         return answer;
       });
     } catch (error) {
       if (error instanceof AnswerStoredMeanwhile) return (await this.idempotency.earlier<ClaimAnswer>(scope, idempotencyKey!, hash))!.body;
       throw error;
     }
-    if ('reason' in outcome) return this.refusals.refuse(found.id, pharmacy, outcome);
+    if ('reason' in outcome) throw await this.refusals.record(found.id, pharmacy, outcome);
     return outcome;
   }
 }

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { PrescriptionDispensed } from '@ordo/contracts';
+import { Sql, SqlRunner } from '@ordo/database';
 import { Outbox } from '@ordo/messaging';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
 import { Dispensation } from '../dispensations/dispensation.entity';
 import { ClaimClosed, ClaimNotFound, PrescriptionNotDispensable } from '../dispensations/dispensing.errors';
 import { RequestedLine, decideDispensing } from '../dispensations/dispensing-rules';
 import { AnswerStoredMeanwhile, IdempotentRequests } from '@ordo/platform';
-import { DispensablePrescription } from '../prescriptions/dispensable-prescription.entity';
+import { DispensablePrescriptionRepository } from '../prescriptions/dispensable-prescription.repository';
 import { Pharmacy } from '../scans/code-reader';
 import { Claim } from './claim.entity';
+import { ClaimRepository } from './claim.repository';
 import { hashSecret } from './claim-prescription.usecase';
 import { Refusal, Refusals } from './refusals';
 
@@ -24,12 +24,13 @@ export interface DispenseCommand {
 
 /** Loads a claim for its holder, under lock, checking the secret; shared by dispense and release. */
 export async function lockOwnClaim(
-  manager: EntityManager,
+  claims: ClaimRepository,
+  tx: SqlRunner,
   claimId: string,
   secret: string,
   pharmacy: Pharmacy,
 ): Promise<{ claim: Claim; secretValid: boolean }> {
-  const claim = await manager.findOne(Claim, { where: { id: claimId }, lock: { mode: 'pessimistic_write' } });
+  const claim = await claims.lock(tx, claimId);
   // Another pharmacy's claim reads as unknown: its existence is none of their business.
   if (!claim || claim.pharmacyFiness !== pharmacy.finess) throw new ClaimNotFound(claimId);
   const given = Buffer.from(hashSecret(secret));
@@ -44,7 +45,9 @@ export async function lockOwnClaim(
 @Injectable()
 export class DispenseClaim {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: Sql,
+    private readonly prescriptions: DispensablePrescriptionRepository,
+    private readonly claims: ClaimRepository,
     private readonly outbox: Outbox,
     private readonly refusals: Refusals,
     private readonly idempotency: IdempotentRequests,
@@ -61,11 +64,11 @@ export class DispenseClaim {
     }
     let outcome: Dispensation | { refusal: Refusal; prescriptionId: string };
     try {
-      outcome = await this.dataSource.transaction(async (manager) => {
-        const { claim, secretValid } = await lockOwnClaim(manager, command.claimId, command.secret, pharmacy);
+      outcome = await this.sql.transaction(async (tx) => {
+        const { claim, secretValid } = await lockOwnClaim(this.claims, tx, command.claimId, command.secret, pharmacy);
         if (idempotencyKey) {
           // A request with the same key that held this lock before us has committed its answer by now.
-          const earlier = await this.idempotency.earlier<Dispensation>(scope, idempotencyKey, hash, manager);
+          const earlier = await this.idempotency.earlier<Dispensation>(scope, idempotencyKey, hash, tx);
           if (earlier) return earlier.body;
         }
         if (!secretValid) {
@@ -77,13 +80,10 @@ export class DispenseClaim {
         const now = new Date();
         if (claim.status === 'open' && claim.expiresAt < now) throw new ClaimClosed(claim.id, 'expired');
         if (claim.status !== 'open') throw new ClaimClosed(claim.id, claim.status);
-        const prescription = (await manager.findOne(DispensablePrescription, {
-          where: { id: claim.prescriptionId },
-          lock: { mode: 'pessimistic_write' },
-        }))!;
+        const prescription = (await this.prescriptions.lock(tx, claim.prescriptionId))!;
         if (prescription.status === 'CANCELLED') {
           // docs/lifecycle.md#cancel-and-claim-races: the prescriber could not cancel while claimed, but a cancel already in flight wins.
-          await manager.update(Claim, { id: claim.id }, { status: 'voided', endedAt: now });
+          await this.claims.end(tx, claim.id, 'voided', now);
           return {
             prescriptionId: prescription.id,
             refusal: { reason: 'CANCELLED', message: 'the prescriber cancelled this prescription', status: 409 } as Refusal,
@@ -111,30 +111,28 @@ export class DispenseClaim {
           lines: decision.lines,
           dispensedAt: now,
         });
-        await manager.insert(Dispensation, dispensation);
-        await manager.update(
-          DispensablePrescription,
-          { id: prescription.id },
+        await this.claims.dispense(
+          tx,
+          dispensation,
           { progress: decision.progress, status: decision.complete ? 'DISPENSED' : 'PARTIALLY_DISPENSED' },
+          this.outbox.prepare(PrescriptionDispensed, prescription.id, {
+            prescriptionId: prescription.id,
+            dispensationId: dispensation.id,
+            claimId: claim.id,
+            pharmacyFiness: pharmacy.finess,
+            pharmacistRpps: pharmacy.rpps,
+            complete: decision.complete,
+            lines: decision.lines,
+          }),
         );
-        await manager.update(Claim, { id: claim.id }, { status: 'dispensed', endedAt: now });
-        await this.outbox.append(manager, PrescriptionDispensed, prescription.id, {
-          prescriptionId: prescription.id,
-          dispensationId: dispensation.id,
-          claimId: claim.id,
-          pharmacyFiness: pharmacy.finess,
-          pharmacistRpps: pharmacy.rpps,
-          complete: decision.complete,
-          lines: decision.lines,
-        });
-        if (idempotencyKey) await this.idempotency.store(manager, scope, idempotencyKey, hash, { statusCode: 201, body: dispensation });
+        if (idempotencyKey) await this.idempotency.store(tx, scope, idempotencyKey, hash, { statusCode: 201, body: dispensation });
         return dispensation;
       });
     } catch (error) {
       if (error instanceof AnswerStoredMeanwhile) return (await this.idempotency.earlier<Dispensation>(scope, idempotencyKey!, hash))!.body;
       throw error;
     }
-    if ('refusal' in outcome) return this.refusals.refuse(outcome.prescriptionId, pharmacy, outcome.refusal);
+    if ('refusal' in outcome) throw await this.refusals.record(outcome.prescriptionId, pharmacy, outcome.refusal);
     return outcome;
   }
 }

@@ -1,28 +1,27 @@
 import { PrescriptionReleased } from '@ordo/contracts';
+import { SqlRunner } from '@ordo/database';
 import { Outbox } from '@ordo/messaging';
-import { EntityManager } from 'typeorm';
-import { DispensablePrescription } from '../prescriptions/dispensable-prescription.entity';
+import { DispensablePrescriptionRepository } from '../prescriptions/dispensable-prescription.repository';
 import { Claim } from './claim.entity';
+import { ClaimRepository } from './claim.repository';
 
-/** Ends an open claim without dispensing and gives the prescription back to where it was. */
+/** Ends an open claim without dispensing and gives the prescription back to where it was, in `tx`. */
 export async function endClaimWithoutDispensing(
-  manager: EntityManager,
-  outbox: Outbox,
+  tx: SqlRunner,
+  repositories: { claims: ClaimRepository; prescriptions: DispensablePrescriptionRepository; outbox: Outbox },
   claim: Claim,
   reason: 'released' | 'expired',
   now: Date,
 ): Promise<void> {
-  await manager.update(Claim, { id: claim.id }, { status: reason, endedAt: now });
-  const prescription = (await manager.findOne(DispensablePrescription, {
-    where: { id: claim.prescriptionId },
-    lock: { mode: 'pessimistic_write' },
-  }))!;
+  const { claims, prescriptions, outbox } = repositories;
+  await claims.end(tx, claim.id, reason, now);
+  const prescription = (await prescriptions.lock(tx, claim.prescriptionId))!;
   let status = prescription.status;
   if (status === 'CLAIMED') {
     status = Object.values(prescription.progress).some((line) => line.given > 0) ? 'PARTIALLY_DISPENSED' : 'ISSUED';
-    await manager.update(DispensablePrescription, { id: prescription.id }, { status });
+    await prescriptions.setStatus(tx, prescription.id, status);
   }
-  await outbox.append(manager, PrescriptionReleased, prescription.id, {
+  await outbox.append(tx, PrescriptionReleased, prescription.id, {
     prescriptionId: prescription.id,
     claimId: claim.id,
     pharmacyFiness: claim.pharmacyFiness,

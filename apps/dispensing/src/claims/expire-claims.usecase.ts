@@ -1,11 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Outbox } from '@ordo/messaging';
 import { SERVICE_CONFIG } from '@ordo/config';
 import { PeriodicSweep } from '@ordo/platform';
-import { DataSource } from 'typeorm';
+import { Sql } from '@ordo/database';
 import type { DispensingConfig } from '../dispensing.settings';
-import { Claim } from './claim.entity';
+import { DispensablePrescriptionRepository } from '../prescriptions/dispensable-prescription.repository';
+import { ClaimRepository } from './claim.repository';
 import { endClaimWithoutDispensing } from './end-claim';
 
 /** Claims left open past their expiry free the prescription for another pharmacy. */
@@ -15,7 +15,9 @@ export class ExpireClaims implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly sweep = new PeriodicSweep('claim expiry', () => this.execute(), this.logger);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: Sql,
+    private readonly claims: ClaimRepository,
+    private readonly prescriptions: DispensablePrescriptionRepository,
     private readonly outbox: Outbox,
     @Inject(SERVICE_CONFIG) private readonly config: DispensingConfig,
   ) {}
@@ -31,16 +33,16 @@ export class ExpireClaims implements OnApplicationBootstrap, BeforeApplicationSh
   async execute(now = new Date()): Promise<number> {
     let expired = 0;
     for (;;) {
-      const done = await this.dataSource.transaction(async (manager) => {
-        const claim = await manager
-          .createQueryBuilder(Claim, 'c')
-          .where("c.status = 'open' AND c.expires_at < :now", { now })
-          .orderBy('c.expires_at')
-          .setLock('pessimistic_write')
-          .setOnLocked('skip_locked')
-          .getOne();
+      const done = await this.sql.transaction(async (tx) => {
+        const claim = await this.claims.lockNextExpired(tx, now);
         if (!claim) return true;
-        await endClaimWithoutDispensing(manager, this.outbox, claim, 'expired', now);
+        await endClaimWithoutDispensing(
+          tx,
+          { claims: this.claims, prescriptions: this.prescriptions, outbox: this.outbox },
+          claim,
+          'expired',
+          now,
+        );
         return false;
       });
       if (done) return expired;

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DispensingRefused, FiredRule, RefusalReason } from '@ordo/contracts';
+import { Sql } from '@ordo/database';
 import { Outbox } from '@ordo/messaging';
-import { DataSource, EntityManager } from 'typeorm';
 import { PrescriptionNotDispensable } from '../dispensations/dispensing.errors';
 import { remaining } from '../dispensations/dispensing-rules';
 import { DispensablePrescription } from '../prescriptions/dispensable-prescription.entity';
@@ -43,25 +42,24 @@ export function claimRefusal(prescription: DispensablePrescription, pharmacy: Ph
   return undefined;
 }
 
-/** Records a refused attempt (fraud reads these) and answers it; nothing else changes. */
+/** Records refused attempts (fraud reads them); nothing else changes. */
 @Injectable()
 export class Refusals {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: Sql,
     private readonly outbox: Outbox,
   ) {}
 
-  async refuse(prescriptionId: string, pharmacy: Pharmacy, refusal: Refusal): Promise<never> {
-    await this.dataSource.transaction((manager: EntityManager) =>
-      this.outbox.append(manager, DispensingRefused, prescriptionId, {
-        prescriptionId,
-        pharmacyFiness: pharmacy.finess,
-        pharmacistRpps: pharmacy.rpps,
-        reason: refusal.reason,
-        message: refusal.message,
-        ...(refusal.rules ? { rules: refusal.rules } : {}),
-      }),
-    );
-    throw new PrescriptionNotDispensable(refusal.reason, refusal.message, refusal.status, refusal.rules ? { rules: refusal.rules } : {});
+  /** Records the refused attempt and returns the error that answers it: `throw await refusals.record(…)`. */
+  async record(prescriptionId: string, pharmacy: Pharmacy, refusal: Refusal): Promise<PrescriptionNotDispensable> {
+    await this.outbox.append(this.sql, DispensingRefused, prescriptionId, {
+      prescriptionId,
+      pharmacyFiness: pharmacy.finess,
+      pharmacistRpps: pharmacy.rpps,
+      reason: refusal.reason,
+      message: refusal.message,
+      ...(refusal.rules ? { rules: refusal.rules } : {}),
+    });
+    return new PrescriptionNotDispensable(refusal.reason, refusal.message, refusal.status, refusal.rules ? { rules: refusal.rules } : {});
   }
 }

@@ -1,12 +1,10 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { Roles } from '@ordo/auth';
 import { PatientKeys } from '@ordo/contracts';
 import { AccessLogged, PrescriptionIdParam } from '@ordo/platform';
 import { PrescriptionId } from '@ordo/rx-id';
-import { Repository } from 'typeorm';
 import { PrescriptionUnknown } from '../dispensations/dispensing.errors';
-import { DispensablePrescription } from './dispensable-prescription.entity';
+import { DispensablePrescriptionRepository } from './dispensable-prescription.repository';
 import { pharmacistView } from './pharmacist-view';
 import { PATIENT_KEYS } from './tokens';
 
@@ -14,7 +12,7 @@ import { PATIENT_KEYS } from './tokens';
 @Roles('pharmacist')
 export class PrescriptionsController {
   constructor(
-    @InjectRepository(DispensablePrescription) private readonly prescriptions: Repository<DispensablePrescription>,
+    private readonly prescriptions: DispensablePrescriptionRepository,
     @Inject(PATIENT_KEYS) private readonly patientKeys: PatientKeys,
   ) {}
 
@@ -22,7 +20,7 @@ export class PrescriptionsController {
   @Get(':id')
   @AccessLogged('prescription.read')
   async get(@Param('id', PrescriptionIdParam) id: PrescriptionId) {
-    const prescription = await this.prescriptions.findOneBy({ id });
+    const prescription = await this.prescriptions.find(id);
     if (!prescription) throw new PrescriptionUnknown(id);
     return pharmacistView(prescription, this.patientKeys);
   }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { PrescriptionScanned, ScanOutcome } from '@ordo/contracts';
+import { Sql } from '@ordo/database';
 import { Outbox } from '@ordo/messaging';
 import { parsePrescriptionId } from '@ordo/rx-id';
-import { DataSource } from 'typeorm';
 import { CodeRefused } from '../dispensations/dispensing.errors';
 import { QrVerification } from '../keys/qr-verification';
 
@@ -40,7 +39,7 @@ const REFUSAL_CODES: Record<Exclude<ScanOutcome, 'genuine' | 'typed' | 'unknown-
 @Injectable()
 export class CodeReader {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: Sql,
     private readonly outbox: Outbox,
     private readonly verification: QrVerification,
   ) {}
@@ -75,16 +74,14 @@ export class CodeReader {
     prescriptionId: string | undefined,
     extra: { kid?: string; detail?: string; status?: string } = {},
   ): Promise<void> {
-    await this.dataSource.transaction((manager) =>
-      this.outbox.append(manager, PrescriptionScanned, prescriptionId ?? `unidentified:${pharmacy.finess}`, {
-        ...(prescriptionId ? { prescriptionId } : {}),
-        outcome,
-        ...(extra.kid ? { kid: extra.kid } : {}),
-        ...(extra.detail ? { detail: extra.detail.slice(0, 300) } : {}),
-        ...(extra.status ? { status: extra.status } : {}),
-        pharmacyFiness: pharmacy.finess,
-        pharmacistRpps: pharmacy.rpps,
-      }),
-    );
+    await this.outbox.append(this.sql, PrescriptionScanned, prescriptionId ?? `unidentified:${pharmacy.finess}`, {
+      ...(prescriptionId ? { prescriptionId } : {}),
+      outcome,
+      ...(extra.kid ? { kid: extra.kid } : {}),
+      ...(extra.detail ? { detail: extra.detail.slice(0, 300) } : {}),
+      ...(extra.status ? { status: extra.status } : {}),
+      pharmacyFiness: pharmacy.finess,
+      pharmacistRpps: pharmacy.rpps,
+    });
   }
 }

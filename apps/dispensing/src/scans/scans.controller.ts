@@ -1,11 +1,9 @@
 import { AccessLogged } from '@ordo/platform';
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { CurrentPrincipal, Principal, Roles } from '@ordo/auth';
 import { PatientKeys } from '@ordo/contracts';
-import { Repository } from 'typeorm';
 import { PrescriptionUnknown } from '../dispensations/dispensing.errors';
-import { DispensablePrescription } from '../prescriptions/dispensable-prescription.entity';
+import { DispensablePrescriptionRepository } from '../prescriptions/dispensable-prescription.repository';
 import { pharmacistView } from '../prescriptions/pharmacist-view';
 import { PATIENT_KEYS } from '../prescriptions/tokens';
 import { CodeReader } from './code-reader';
@@ -16,7 +14,7 @@ import { PresentedDto } from './dto/presented.dto';
 export class ScansController {
   constructor(
     private readonly codes: CodeReader,
-    @InjectRepository(DispensablePrescription) private readonly prescriptions: Repository<DispensablePrescription>,
+    private readonly prescriptions: DispensablePrescriptionRepository,
     @Inject(PATIENT_KEYS) private readonly patientKeys: PatientKeys,
   ) {}
 
@@ -30,7 +28,7 @@ export class ScansController {
   async scan(@CurrentPrincipal() principal: Principal, @Body() body: PresentedDto) {
     const pharmacy = { finess: principal.finess!, rpps: principal.rpps! };
     const { prescriptionId, typed } = await this.codes.identify(body, pharmacy);
-    const prescription = await this.prescriptions.findOneBy({ id: prescriptionId });
+    const prescription = await this.prescriptions.find(prescriptionId);
     await this.codes.record(pharmacy, prescription ? (typed ? 'typed' : 'genuine') : 'unknown-id', prescriptionId, {
       status: prescription?.status,
     });

@@ -1,15 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { allTopics, isDeadLetterTopic, parseCloudEvent } from '@ordo/contracts';
+import { Sql } from '@ordo/database';
 import { KAFKA, MESSAGING_CONFIG, MessagingConfig, ensureTopics, headerTexts } from '@ordo/messaging';
 import { metrics } from '@ordo/observability';
 import { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
-import { DataSource } from 'typeorm';
 import { opsMetrics } from '../ops.metrics';
-import { RECORDED_CHANNEL, recordedAnnouncements } from './recorded-announcement';
-import { StreamEvent } from './stream-event.entity';
-
-type NewRow = Omit<StreamEvent, 'seq'>;
+import { NewStreamEvent, StreamEventRepository } from './stream-event.repository';
 
 /**
  * Records every message on every Ordo topic. Ops is an observer: a message other services would
@@ -28,7 +24,8 @@ export class EventRecorder implements OnApplicationBootstrap, BeforeApplicationS
   private consumer?: Consumer;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: Sql,
+    private readonly history: StreamEventRepository,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(MESSAGING_CONFIG) private readonly config: MessagingConfig,
   ) {}
@@ -50,18 +47,8 @@ export class EventRecorder implements OnApplicationBootstrap, BeforeApplicationS
       eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
         if (batch.messages.length === 0) return;
         const rows = batch.messages.map((message) => toRow(batch.topic, batch.partition, message));
-        const recordedSeqs = await this.dataSource.transaction(async (manager) => {
-          const result = await manager.createQueryBuilder().insert().into(StreamEvent).values(rows).orIgnore().returning(['seq']).execute();
-          // Rows seen before return nothing: they are in the history already, and were announced then.
-          const seqs = (result.raw as { seq: string }[]).map((r) => String(r.seq));
-          if (seqs.length > 0) {
-            await manager.query('SELECT pg_notify($1, announcement) FROM unnest($2::text[]) AS announcement', [
-              RECORDED_CHANNEL,
-              recordedAnnouncements(seqs),
-            ]);
-          }
-          return seqs;
-        });
+        // Rows seen before return nothing: they are in the history already, and were announced then.
+        const recordedSeqs = await this.sql.transaction((tx) => this.history.record(tx, rows));
         for (const row of rows) metrics.eventsConsumed.inc({ type: row.type ?? 'unparsed', outcome: 'recorded' });
         if (recordedSeqs.length > 0) opsMetrics.streamEventsRecorded.inc({ topic: batch.topic }, recordedSeqs.length);
         resolveOffset(batch.messages[batch.messages.length - 1].offset);
@@ -76,7 +63,7 @@ export class EventRecorder implements OnApplicationBootstrap, BeforeApplicationS
   }
 }
 
-export function toRow(topic: string, partition: number, message: KafkaMessage): NewRow {
+export function toRow(topic: string, partition: number, message: KafkaMessage): NewStreamEvent {
   const deadLetter = isDeadLetterTopic(topic);
   const base = {
     topic,

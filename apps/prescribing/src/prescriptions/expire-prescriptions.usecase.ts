@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { PrescriptionExpired } from '@ordo/contracts';
 import { Outbox } from '@ordo/messaging';
 import { SERVICE_CONFIG } from '@ordo/config';
 import { PeriodicSweep } from '@ordo/platform';
-import { DataSource } from 'typeorm';
+import { Sql } from '@ordo/database';
 import type { PrescribingConfig } from '../prescribing.settings';
+import { PrescriptionRepository } from './prescription.repository';
 
 const BATCH = 500;
 
@@ -19,7 +19,8 @@ export class ExpirePrescriptions implements OnApplicationBootstrap, BeforeApplic
   private readonly sweep = new PeriodicSweep('expiry sweep', () => this.execute(), this.logger);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sql: Sql,
+    private readonly prescriptions: PrescriptionRepository,
     private readonly outbox: Outbox,
     @Inject(SERVICE_CONFIG) private readonly config: PrescribingConfig,
   ) {}
@@ -36,23 +37,12 @@ export class ExpirePrescriptions implements OnApplicationBootstrap, BeforeApplic
   async execute(now = new Date()): Promise<number> {
     let total = 0;
     for (;;) {
-      const expired = await this.dataSource.transaction(async (manager) => {
-        const rows: { id: string; valid_until: Date }[] = await manager
-          .query(
-            `UPDATE prescription SET status = 'EXPIRED', version = version + 1, updated_at = now()
-           WHERE id IN (
-             SELECT id FROM prescription WHERE status = 'ISSUED' AND valid_until < $1
-             ORDER BY valid_until LIMIT $2 FOR UPDATE SKIP LOCKED)
-           RETURNING id, valid_until`,
-            [now, BATCH],
-          )
-          .then((result: [typeof rows, number] | typeof rows) =>
-            Array.isArray(result[0]) ? (result[0] as typeof rows) : (result as typeof rows),
-          );
+      const expired = await this.sql.transaction(async (tx) => {
+        const rows = await this.prescriptions.expireDue(tx, now, BATCH);
         for (const row of rows) {
-          await this.outbox.append(manager, PrescriptionExpired, row.id, {
+          await this.outbox.append(tx, PrescriptionExpired, row.id, {
             prescriptionId: row.id,
-            validUntil: new Date(row.valid_until).toISOString(),
+            validUntil: row.validUntil.toISOString(),
           });
         }
         return rows.length;

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { PatientKeys, PrescriptionIssued, pseudonymise, sealPatient } from '@ordo/contracts';
 import { Outbox } from '@ordo/messaging';
-import { AnswerStoredMeanwhile, IdempotentRequests } from '@ordo/platform';
+import { IdempotentRequests } from '@ordo/platform';
 import { generatePrescriptionId } from '@ordo/rx-id';
-import { DataSource } from 'typeorm';
 import { IssuePrescriptionDto } from './dto/issue-prescription.dto';
 import { Prescription } from './prescription.entity';
+import { PrescriptionRepository } from './prescription.repository';
 import { PrescriptionRules } from './prescription-rules';
 import { PrescriptionView, prescriptionView } from './prescription.view';
 import { PATIENT_KEYS } from './tokens';
@@ -29,7 +28,7 @@ export interface IssuedPrescription {
 @Injectable()
 export class IssuePrescription {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly prescriptions: PrescriptionRepository,
     private readonly outbox: Outbox,
     private readonly rules: PrescriptionRules,
     @Inject(PATIENT_KEYS) private readonly patientKeys: PatientKeys,
@@ -64,23 +63,19 @@ export class IssuePrescription {
       cancelReason: null,
     });
     const view = prescriptionView(prescription);
-    try {
-      await this.dataSource.transaction(async (manager) => {
-        await manager.insert(Prescription, prescription);
-        await this.outbox.append(manager, PrescriptionIssued, prescription.id, {
-          prescriptionId: prescription.id,
-          prescriberRpps,
-          patientPseudonym: prescription.patientPseudonym,
-          patient: sealPatient(prescription.patient, this.patientKeys),
-          secure: prescription.secure,
-          issuedAt: issuedAt.toISOString(),
-          validUntil: validUntil.toISOString(),
-          lines,
-        });
-        if (idempotencyKey) await this.idempotency.store(manager, scope, idempotencyKey, hash, { statusCode: 201, body: view });
-      });
-    } catch (error) {
-      if (!(error instanceof AnswerStoredMeanwhile)) throw error;
+    const issued = this.outbox.prepare(PrescriptionIssued, prescription.id, {
+      prescriptionId: prescription.id,
+      prescriberRpps,
+      patientPseudonym: prescription.patientPseudonym,
+      patient: sealPatient(prescription.patient, this.patientKeys),
+      secure: prescription.secure,
+      issuedAt: issuedAt.toISOString(),
+      validUntil: validUntil.toISOString(),
+      lines,
+    });
+    const remembered = idempotencyKey ? { scope, key: idempotencyKey, hash, statusCode: 201, body: view } : undefined;
+    if (!(await this.prescriptions.insertIssued(prescription, issued, remembered))) {
+      // The same request, retried while this one ran, stored its answer first: that answer stands.
       const earlier = await this.idempotency.earlier<PrescriptionView>(scope, idempotencyKey!, hash);
       return { view: earlier!.body, replayed: true };
     }

@@ -1,12 +1,10 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { CurrentPrincipal, Principal, Roles } from '@ordo/auth';
 import { PatientKeys, pseudonymise } from '@ordo/contracts';
 import { AccessLogged, DomainError, PrescriptionIdParam } from '@ordo/platform';
 import { PrescriptionId } from '@ordo/rx-id';
 import type { FastifyReply } from 'fastify';
 import { Inject } from '@nestjs/common';
-import { Repository } from 'typeorm';
 import { CancelPrescription } from './cancel-prescription.usecase';
 import { CancelPrescriptionDto } from './dto/cancel-prescription.dto';
 import { IssuePrescriptionDto } from './dto/issue-prescription.dto';
@@ -14,6 +12,7 @@ import { ListPrescriptionsQuery } from './dto/list-prescriptions.query';
 import { IssuePrescription } from './issue-prescription.usecase';
 import { Prescription } from './prescription.entity';
 import { PrescriptionNotFound } from './prescription.errors';
+import { PrescriptionRepository } from './prescription.repository';
 import { prescriptionView } from './prescription.view';
 import { PrintPrescription } from './print-prescription.usecase';
 import { PATIENT_KEYS } from './tokens';
@@ -25,7 +24,7 @@ export class PrescriptionsController {
     private readonly issuePrescription: IssuePrescription,
     private readonly cancelPrescription: CancelPrescription,
     private readonly printPrescription: PrintPrescription,
-    @InjectRepository(Prescription) private readonly prescriptions: Repository<Prescription>,
+    private readonly prescriptions: PrescriptionRepository,
     @Inject(PATIENT_KEYS) private readonly patientKeys: PatientKeys,
   ) {}
 
@@ -50,22 +49,12 @@ export class PrescriptionsController {
   @AccessLogged('prescription.list')
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ListPrescriptionsQuery) {
     const limit = query.limit ?? 20;
-    const builder = this.prescriptions
-      .createQueryBuilder('p')
-      .where('p.prescriber_rpps = :rpps', { rpps: principal.rpps })
-      .orderBy('p.issued_at', 'DESC')
-      .addOrderBy('p.id', 'DESC')
-      .take(limit + 1);
-    if (query.patient) builder.andWhere('p.patient_pseudonym = :pseudonym', { pseudonym: pseudonymise(query.patient, this.patientKeys) });
-    if (query.status) builder.andWhere('p.status = :status', { status: query.status });
-    if (query.cursor) {
-      const [issuedAt, id] = Buffer.from(query.cursor, 'base64url').toString('utf8').split('|');
-      if (!issuedAt || !id || Number.isNaN(Date.parse(issuedAt))) {
-        throw new DomainError('INVALID_CURSOR', 'cursor is not one this service gave', 400);
-      }
-      builder.andWhere('(p.issued_at, p.id) < (:issuedAt, :id)', { issuedAt: new Date(issuedAt), id });
-    }
-    const rows = await builder.getMany();
+    const rows = await this.prescriptions.pageForPrescriber(principal.rpps!, {
+      patientPseudonym: query.patient ? pseudonymise(query.patient, this.patientKeys) : undefined,
+      status: query.status,
+      after: query.cursor ? cursorPosition(query.cursor) : undefined,
+      limit,
+    });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -136,8 +125,17 @@ export class PrescriptionsController {
   }
 
   private async own(principal: Principal, id: PrescriptionId): Promise<Prescription> {
-    const prescription = await this.prescriptions.findOneBy({ id, prescriberRpps: principal.rpps! });
+    const prescription = await this.prescriptions.findOwn(id, principal.rpps!);
     if (!prescription) throw new PrescriptionNotFound(id);
     return prescription;
   }
+}
+
+/** Where a page given earlier ended: `next` is the issue time and ID of its last prescription. */
+function cursorPosition(cursor: string): { issuedAt: Date; id: string } {
+  const [issuedAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!issuedAt || !id || Number.isNaN(Date.parse(issuedAt))) {
+    throw new DomainError('INVALID_CURSOR', 'cursor is not one this service gave', 400);
+  }
+  return { issuedAt: new Date(issuedAt), id };
 }

@@ -10,6 +10,7 @@ import { DispensingEventsController } from './dispensing-events.controller';
 import { ExpirePrescriptions } from './expire-prescriptions.usecase';
 import { IssuePrescription } from './issue-prescription.usecase';
 import { Prescription } from './prescription.entity';
+import { PrescriptionRepository } from './prescription.repository';
 import { PrescriptionRules } from './prescription-rules';
 import { PrescriptionsController } from './prescriptions.controller';
 import { RecordDispensing } from './record-dispensing.usecase';
@@ -22,6 +23,7 @@ import { PATIENT_KEYS } from './tokens';
   imports: [TypeOrmModule.forFeature([Prescription]), PrintingModule],
   controllers: [PrescriptionsController, KeysController, DispensingEventsController],
   providers: [
+    PrescriptionRepository,
     IssuePrescription,
     IdempotentRequests,
     CancelPrescription,
@@ -32,5 +34,7 @@ import { PATIENT_KEYS } from './tokens';
     ...qrKeyProviders,
     { provide: PATIENT_KEYS, inject: [SERVICE_CONFIG], useFactory: (config: PrescribingConfig) => patientKeysFromEnv(config) },
   ],
+  // The FHIR API issues and reads through the same use case and repository.
+  exports: [IssuePrescription, PrescriptionRepository, PrintPrescription],
 })
 export class PrescriptionsModule {}

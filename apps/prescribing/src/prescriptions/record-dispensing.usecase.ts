@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { PrescriptionStatus, PrescriptionStatusChanged } from '@ordo/contracts';
+import { Sql } from '@ordo/database';
 import { Outbox } from '@ordo/messaging';
-import type { PrescriptionId } from '@ordo/rx-id';
 import { EntityManager } from 'typeorm';
-import { Prescription } from './prescription.entity';
+import { PrescriptionRepository } from './prescription.repository';
 
 /**
  * Prescribing follows what dispensing reports (claimed, released, dispensed) so the GP sees where
@@ -11,19 +11,22 @@ import { Prescription } from './prescription.entity';
  */
 @Injectable()
 export class RecordDispensing {
-  constructor(private readonly outbox: Outbox) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly prescriptions: PrescriptionRepository,
+    private readonly outbox: Outbox,
+  ) {}
 
+  /** In `manager`'s transaction: the consumer's, which records the event in the inbox. */
   async execute(manager: EntityManager, prescriptionId: string, to: PrescriptionStatus, cause: string): Promise<void> {
-    const prescription = await manager.findOne(Prescription, {
-      where: { id: prescriptionId as PrescriptionId },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const tx = this.sql.within(manager);
+    const prescription = await this.prescriptions.lock(tx, prescriptionId);
     if (!prescription) throw new Error(`${cause} event for unknown prescription ${prescriptionId}`);
     const from = prescription.status;
     // A cancel or an expiry here is final; dispensing learns of it and refuses what follows.
     if (from === to || from === 'CANCELLED' || from === 'EXPIRED') return;
-    await manager.update(Prescription, { id: prescription.id }, { status: to });
-    await this.outbox.append(manager, PrescriptionStatusChanged, prescription.id, {
+    await this.prescriptions.setStatus(tx, prescription.id, to);
+    await this.outbox.append(tx, PrescriptionStatusChanged, prescription.id, {
       prescriptionId: prescription.id,
       from,
       to,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { Sql, SqlRunner, statement } from '@ordo/database';
+import { EntityManager } from 'typeorm';
 import { DomainError } from '../domain-error';
 import { requestHash } from './request-hash';
 
@@ -20,6 +20,16 @@ export class AnswerStoredMeanwhile extends Error {}
 
 const KEY_FORMAT = /^[A-Za-z0-9_.:-]{8,100}$/;
 
+const FIND = statement(
+  'idempotent_request_find',
+  'SELECT request_hash, status_code, response FROM idempotent_request WHERE scope = $1 AND key = $2',
+);
+const STORE = statement(
+  'idempotent_request_store',
+  `INSERT INTO idempotent_request (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5)
+   ON CONFLICT DO NOTHING RETURNING key`,
+);
+
 /**
  * Remembers the answer to a request sent with an Idempotency-Key, per caller (the `scope`: a
  * prescriber, a pharmacy), so a retry gets the same answer and changes nothing. The answer is stored
@@ -28,7 +38,7 @@ const KEY_FORMAT = /^[A-Za-z0-9_.:-]{8,100}$/;
  */
 @Injectable()
 export class IdempotentRequests {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: Sql) {}
 
   validate(key: string | undefined): void {
     if (key !== undefined && !KEY_FORMAT.test(key)) {
@@ -42,23 +52,21 @@ export class IdempotentRequests {
   }
 
   /** The earlier answer to this key, or undefined; throws when the key came with another request. */
-  async earlier<T>(scope: string, key: string, hash: string, manager?: EntityManager): Promise<StoredAnswer<T> | undefined> {
-    const [row]: { request_hash: string; status_code: number; response: T }[] = await (manager ?? this.dataSource).query(
-      'SELECT request_hash, status_code, response FROM idempotent_request WHERE scope = $1 AND key = $2',
-      [scope, key],
-    );
+  async earlier<T>(scope: string, key: string, hash: string, within?: SqlRunner | EntityManager): Promise<StoredAnswer<T> | undefined> {
+    const [row] = await this.runner(within).query<{ request_hash: string; status_code: number; response: T }>(FIND, [scope, key]);
     if (!row) return undefined;
     if (row.request_hash !== hash) throw new IdempotencyKeyReused(key);
     return { statusCode: row.status_code, body: row.response };
   }
 
   /** Stores the answer in the caller's transaction; throws AnswerStoredMeanwhile if another request won. */
-  async store(manager: EntityManager, scope: string, key: string, hash: string, answer: StoredAnswer<unknown>): Promise<void> {
-    const stored: unknown[] = await manager.query(
-      `INSERT INTO idempotent_request (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING RETURNING key`,
-      [scope, key, hash, answer.statusCode, JSON.stringify(answer.body)],
-    );
+  async store(within: SqlRunner | EntityManager, scope: string, key: string, hash: string, answer: StoredAnswer<unknown>): Promise<void> {
+    const stored = await this.runner(within).query(STORE, [scope, key, hash, answer.statusCode, JSON.stringify(answer.body)]);
     if (stored.length === 0) throw new AnswerStoredMeanwhile();
+  }
+
+  private runner(within: SqlRunner | EntityManager | undefined): SqlRunner {
+    if (!within) return this.sql;
+    return within instanceof EntityManager ? this.sql.within(within) : within;
   }
 }

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { SqlRunner, statement } from '@ordo/database';
+import { RECORDED_CHANNEL, recordedAnnouncements } from './recorded-announcement';
+import { StreamEvent } from './stream-event.entity';
+
+export type NewStreamEvent = Omit<StreamEvent, 'seq'>;
+
+// Column arrays, one element per message: one statement for a whole fetched batch. A message
+// recorded before (a redelivered batch) returns nothing.
+const RECORD = statement(
+  'stream_event_record',
+  `INSERT INTO stream_event (topic, partition, "offset", key, event_id, type, subject, source, time, event, raw, headers, value, dead_letter, received_at)
+   SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[],
+                        $9::timestamptz[], $10::jsonb[], $11::text[], $12::jsonb[], $13::bytea[], $14::boolean[], $15::timestamptz[])
+   ON CONFLICT DO NOTHING
+   RETURNING seq`,
+);
+const ANNOUNCE = statement('stream_event_announce', 'SELECT pg_notify($1, announcement) FROM unnest($2::text[]) AS announcement');
+
+/** Ops' history of every message on every topic. */
+@Injectable()
+export class StreamEventRepository {
+  /**
+   * Records the messages not recorded yet and announces them to every ops instance (NOTIFY,
+   * delivered at commit), in `tx`; returns their sequence numbers.
+   */
+  async record(tx: SqlRunner, rows: NewStreamEvent[]): Promise<string[]> {
+    const column = <K extends keyof NewStreamEvent>(name: K) => rows.map((row) => row[name]);
+    const json = (values: (object | null)[]) => values.map((value) => (value === null ? null : JSON.stringify(value)));
+    const recorded = await tx.query<{ seq: string }>(RECORD, [
+      column('topic'),
+      column('partition'),
+      column('offset'),
+      column('key'),
+      column('eventId'),
+      column('type'),
+      column('subject'),
+      column('source'),
+      column('time'),
+      json(column('event')),
+      column('raw'),
+      json(column('headers')),
+      column('value'),
+      column('deadLetter'),
+      column('receivedAt'),
+    ]);
+    const seqs = recorded.map((row) => String(row.seq));
+    if (seqs.length > 0) await tx.query(ANNOUNCE, [RECORDED_CHANNEL, recordedAnnouncements(seqs)]);
+    return seqs;
+  }
+}

@@ -1,0 +1,210 @@
+import { Injectable } from '@nestjs/common';
+import { PrescriptionStatus } from '@ordo/contracts';
+import { Sql, SqlRunner, statement } from '@ordo/database';
+import { Outbox, PreparedEvent, outboxRow } from '@ordo/messaging';
+import { StoredAnswer } from '@ordo/platform';
+import type { PrescriptionId } from '@ordo/rx-id';
+import { Prescription } from './prescription.entity';
+
+/** An answer to remember under an Idempotency-Key, written with the state change it answers. */
+export interface RememberedAnswer extends StoredAnswer<unknown> {
+  scope: string;
+  key: string;
+  hash: string;
+}
+
+export interface PrescriberPage {
+  patientPseudonym?: string;
+  status?: PrescriptionStatus;
+  /** The last prescription of the previous page. */
+  after?: { issuedAt: Date; id: string };
+  limit: number;
+}
+
+const COLUMNS = `id, prescriber_rpps, prescriber, patient_pseudonym, patient, lines, secure, status, issued_at, valid_until,
+  cancelled_at, cancel_reason, version, updated_at`;
+
+interface PrescriptionRow {
+  id: PrescriptionId;
+  prescriber_rpps: string;
+  prescriber: Prescription['prescriber'];
+  patient_pseudonym: string;
+  patient: Prescription['patient'];
+  lines: Prescription['lines'];
+  secure: boolean;
+  status: PrescriptionStatus;
+  issued_at: Date;
+  valid_until: Date;
+  cancelled_at: Date | null;
+  cancel_reason: string | null;
+  version: number;
+  updated_at: Date;
+}
+
+// The prescription and its `issued` event in one statement: one round trip, its own transaction.
+const INSERT_ISSUED = statement(
+  'prescription_insert_issued',
+  `WITH issued AS (
+     INSERT INTO prescription (id, prescriber_rpps, prescriber, patient_pseudonym, patient, lines, secure, status, issued_at, valid_until, version)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'ISSUED', $8, $9, 1)
+     RETURNING id)
+   INSERT INTO outbox (id, topic, key, type, event) SELECT $10::uuid, $11::text, $12::text, $13::text, $14::jsonb FROM issued`,
+);
+
+// The same with the answer remembered under its Idempotency-Key. If a request with the same key
+// stored its answer first (this insert waited for it to commit), nothing is written.
+const INSERT_ISSUED_REMEMBERED = statement(
+  'prescription_insert_issued_remembered',
+  `WITH answer AS (
+     INSERT INTO idempotent_request (scope, key, request_hash, status_code, response) VALUES ($15, $16, $17, $18, $19)
+     ON CONFLICT DO NOTHING RETURNING key),
+   issued AS (
+     INSERT INTO prescription (id, prescriber_rpps, prescriber, patient_pseudonym, patient, lines, secure, status, issued_at, valid_until, version)
+     SELECT $1::char(18), $2::char(11), $3::jsonb, $4::text, $5::jsonb, $6::jsonb, $7::boolean, 'ISSUED', $8::timestamptz, $9::timestamptz, 1
+     FROM answer
+     RETURNING id),
+   event AS (
+     INSERT INTO outbox (id, topic, key, type, event) SELECT $10::uuid, $11::text, $12::text, $13::text, $14::jsonb FROM issued)
+   SELECT count(*)::int AS stored FROM answer`,
+);
+
+const FIND_OWN = statement('prescription_find_own', `SELECT ${COLUMNS} FROM prescription WHERE id = $1 AND prescriber_rpps = $2`);
+const LOCK_OWN = statement(
+  'prescription_lock_own',
+  `SELECT ${COLUMNS} FROM prescription WHERE id = $1 AND prescriber_rpps = $2 FOR UPDATE`,
+);
+const LOCK = statement('prescription_lock', `SELECT ${COLUMNS} FROM prescription WHERE id = $1 FOR UPDATE`);
+const SET_STATUS = statement(
+  'prescription_set_status',
+  'UPDATE prescription SET status = $2, version = version + 1, updated_at = now() WHERE id = $1',
+);
+const CANCEL = statement(
+  'prescription_cancel',
+  `UPDATE prescription SET status = 'CANCELLED', cancelled_at = $2, cancel_reason = $3, version = version + 1, updated_at = now()
+   WHERE id = $1`,
+);
+// Optional filters as NULL parameters keep one statement (and one plan) for every combination.
+const PAGE_FOR_PRESCRIBER = statement(
+  'prescription_page_for_prescriber',
+  `SELECT ${COLUMNS} FROM prescription
+   WHERE prescriber_rpps = $1
+     AND ($2::text IS NULL OR patient_pseudonym = $2)
+     AND ($3::text IS NULL OR status = $3)
+     AND ($4::timestamptz IS NULL OR (issued_at, id) < ($4, $5::char(18)))
+   ORDER BY issued_at DESC, id DESC
+   LIMIT $6`,
+);
+const EXPIRE_DUE = statement(
+  'prescription_expire_due',
+  `UPDATE prescription SET status = 'EXPIRED', version = version + 1, updated_at = now()
+   WHERE id IN (
+     SELECT id FROM prescription WHERE status = 'ISSUED' AND valid_until < $1
+     ORDER BY valid_until LIMIT $2 FOR UPDATE SKIP LOCKED)
+   RETURNING id, valid_until`,
+);
+
+/** Prescribing's prescriptions: every statement that reads or writes them. */
+@Injectable()
+export class PrescriptionRepository {
+  constructor(
+    private readonly sql: Sql,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /**
+   * Stores a new prescription with its `issued` event (and the answer under its Idempotency-Key),
+   * all or nothing. False when a request with the same key stored its answer first: nothing written.
+   */
+  async insertIssued(prescription: Prescription, issued: PreparedEvent, remembered?: RememberedAnswer): Promise<boolean> {
+    const values: unknown[] = [
+      prescription.id,
+      prescription.prescriberRpps,
+      JSON.stringify(prescription.prescriber),
+      prescription.patientPseudonym,
+      JSON.stringify(prescription.patient),
+      JSON.stringify(prescription.lines),
+      prescription.secure,
+      prescription.issuedAt,
+      prescription.validUntil,
+      ...outboxRow(issued),
+    ];
+    if (!remembered) {
+      await this.sql.query(INSERT_ISSUED, values);
+    } else {
+      const [{ stored }] = await this.sql.query<{ stored: number }>(INSERT_ISSUED_REMEMBERED, [
+        ...values,
+        remembered.scope,
+        remembered.key,
+        remembered.hash,
+        remembered.statusCode,
+        JSON.stringify(remembered.body),
+      ]);
+      if (stored === 0) return false;
+    }
+    this.outbox.written(this.sql);
+    return true;
+  }
+
+  /** The prescription if `rpps` wrote it; another prescriber's reads as none. */
+  async findOwn(id: PrescriptionId, rpps: string): Promise<Prescription | null> {
+    const [row] = await this.sql.query<PrescriptionRow>(FIND_OWN, [id, rpps]);
+    return row ? toPrescription(row) : null;
+  }
+
+  /** The same, locked until `tx` ends. */
+  async lockOwn(tx: SqlRunner, id: PrescriptionId, rpps: string): Promise<Prescription | null> {
+    const [row] = await tx.query<PrescriptionRow>(LOCK_OWN, [id, rpps]);
+    return row ? toPrescription(row) : null;
+  }
+
+  async lock(tx: SqlRunner, id: string): Promise<Prescription | null> {
+    const [row] = await tx.query<PrescriptionRow>(LOCK, [id]);
+    return row ? toPrescription(row) : null;
+  }
+
+  async setStatus(tx: SqlRunner, id: string, status: PrescriptionStatus): Promise<void> {
+    await tx.query(SET_STATUS, [id, status]);
+  }
+
+  async markCancelled(tx: SqlRunner, id: string, at: Date, reason: string): Promise<void> {
+    await tx.query(CANCEL, [id, at, reason]);
+  }
+
+  /** A prescriber's prescriptions, newest first, one row more than `limit` when another page follows. */
+  async pageForPrescriber(rpps: string, page: PrescriberPage): Promise<Prescription[]> {
+    const rows = await this.sql.query<PrescriptionRow>(PAGE_FOR_PRESCRIBER, [
+      rpps,
+      page.patientPseudonym ?? null,
+      page.status ?? null,
+      page.after?.issuedAt ?? null,
+      page.after?.id ?? null,
+      page.limit + 1,
+    ]);
+    return rows.map(toPrescription);
+  }
+
+  /** Marks up to `limit` prescriptions whose first dispensing is overdue as expired, in `tx`. */
+  async expireDue(tx: SqlRunner, now: Date, limit: number): Promise<{ id: string; validUntil: Date }[]> {
+    const rows = await tx.query<{ id: string; valid_until: Date }>(EXPIRE_DUE, [now, limit]);
+    return rows.map((row) => ({ id: row.id, validUntil: row.valid_until }));
+  }
+}
+
+function toPrescription(row: PrescriptionRow): Prescription {
+  return Object.assign(new Prescription(), {
+    id: row.id,
+    prescriberRpps: row.prescriber_rpps,
+    prescriber: row.prescriber,
+    patientPseudonym: row.patient_pseudonym,
+    patient: row.patient,
+    lines: row.lines,
+    secure: row.secure,
+    status: row.status,
+    issuedAt: row.issued_at,
+    validUntil: row.valid_until,
+    cancelledAt: row.cancelled_at,
+    cancelReason: row.cancel_reason,
+    version: row.version,
+    updatedAt: row.updated_at,
+  });
+}
