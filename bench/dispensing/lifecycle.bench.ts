@@ -1,7 +1,7 @@
 // The lifecycle benchmark (`npm run bench:dispensing`): whole prescriptions through the four services,
 // issue → propagation to dispensing → scan → claim (with fraud's verdict) → dispense, driven by N
 // concurrent "pharmacy counters" (closed loop: each starts its next lifecycle when the last ends).
-// Beside it, in the same run: the same lifecycles' database work with raw `pg` (six transactions,
+// Beside it, in the same run: the same lifecycles' database work with raw `pg` (the services' statements,
 // see raw-lifecycle.ts) and a raw kafkajs hop, so that ratios survive a noisy, shared machine.
 // It brings up its own Kafka (port 59492), databases (ordo_bench_lc_*) and services (ports
 // 18201–18204), stops them at the end, on failure and on Ctrl-C. Results: bench/results/dispensing-<date>.md.

@@ -1,13 +1,14 @@
 // The baseline: one lifecycle's database work done with raw `pg`, no HTTP, Nest, TypeORM, validation
-// or Kafka. Six transactions per lifecycle (~30 round trips), the statements the services run on the happy path, on
-// scratch copies of their tables (`LIKE … INCLUDING ALL`, so the same columns and indexes):
-//   issue      prescribing: BEGIN; INSERT prescription; INSERT outbox; COMMIT (bench/prescribing/rows.ts)
+// or Kafka: the statements the services run on the happy path (since their hot paths moved to plain
+// SQL, 2026-12-05: 18 round trips), on scratch copies of their tables (`LIKE … INCLUDING ALL`, so the
+// same columns and indexes), with no NOTIFY trigger, as the services have none:
+//   issue      prescribing: INSERT prescription + outbox in one statement (bench/prescribing/rows.ts)
 //   read model dispensing:  BEGIN; INSERT inbox; INSERT dispensable_prescription; COMMIT (the consumer)
-//   scan       dispensing:  SELECT prescription; BEGIN; INSERT outbox (scanned); COMMIT
-//   claim      dispensing:  SELECT prescription; BEGIN; INSERT outbox (scanned); COMMIT;
-//                           BEGIN; SELECT … FOR UPDATE; INSERT claim; UPDATE prescription; INSERT outbox (claimed); COMMIT
-//   dispense   dispensing:  BEGIN; SELECT claim FOR UPDATE; SELECT prescription FOR UPDATE; INSERT dispensation;
-//                           UPDATE prescription; UPDATE claim; INSERT outbox (dispensed); COMMIT
+//   scan       dispensing:  SELECT prescription; INSERT outbox (scanned)
+//   claim      dispensing:  SELECT prescription; INSERT outbox (scanned);
+//                           BEGIN; SELECT … FOR UPDATE; UPDATE prescription + INSERT claim + INSERT outbox (claimed); COMMIT
+//   dispense   dispensing:  BEGIN; SELECT claim FOR UPDATE; SELECT prescription FOR UPDATE;
+//                           INSERT dispensation + UPDATE prescription + UPDATE claim + INSERT outbox (dispensed); COMMIT
 // Fraud's and ops' consumers and prescribing's record of the dispensing are not in it.
 import {
   PatientIdentity,
@@ -25,31 +26,19 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { createOutboxCopy, createScratchTables, insertIssued, setScratchNotify } from '../prescribing/rows';
 
-/** Not the relay's channel: the scratch outbox must not wake the dispensing relay. */
-const CHANNEL = 'ordo_bench_lc_outbox';
-
 /** Scratch copies of dispensing's tables in its database; the prescribing ones come from rows.ts. */
 export async function createRawTables(
   prescribingDb: { query: (sql: string) => Promise<unknown> },
   dispensingDb: { query: (sql: string) => Promise<unknown> },
 ) {
   await createScratchTables(prescribingDb);
-  await setScratchNotify(prescribingDb, true);
+  await setScratchNotify(prescribingDb, false);
   await dispensingDb.query('DROP TABLE IF EXISTS bench_dispensable, bench_claim, bench_dispensation, bench_inbox, bench_outbox');
   await dispensingDb.query('CREATE TABLE bench_dispensable (LIKE dispensable_prescription INCLUDING ALL)');
   await dispensingDb.query('CREATE TABLE bench_claim (LIKE claim INCLUDING ALL)');
   await dispensingDb.query('CREATE TABLE bench_dispensation (LIKE dispensation INCLUDING ALL)');
   await dispensingDb.query('CREATE TABLE bench_inbox (LIKE inbox INCLUDING ALL)');
   await createOutboxCopy(dispensingDb, 'bench_outbox');
-  await dispensingDb.query(`
-    CREATE OR REPLACE FUNCTION bench_lc_notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      PERFORM pg_notify('${CHANNEL}', '');
-      RETURN NULL;
-    END $$`);
-  await dispensingDb.query(`
-    CREATE TRIGGER bench_lc_outbox_notify AFTER INSERT ON bench_outbox
-    FOR EACH STATEMENT EXECUTE FUNCTION bench_lc_notify_outbox()`);
 }
 
 export async function dropRawTables(
@@ -111,6 +100,7 @@ export async function rawLifecycle(
       client,
       { prescriberRpps: input.prescriberRpps, prescriber: input.prescriber, patient: input.patient, lines: input.lines, secure: false },
       keys,
+      true,
     ),
   );
   const t1 = performance.now();
@@ -143,17 +133,15 @@ export async function rawLifecycle(
   const t2 = performance.now();
 
   const scanned = (client: PoolClient) =>
-    inTransaction(client, () =>
-      client.query(
-        INSERT_OUTBOX,
-        outboxParams(PrescriptionScanned.type, PrescriptionScanned.topic, id, {
-          prescriptionId: id,
-          outcome: 'genuine',
-          status: 'ISSUED',
-          pharmacyFiness: pharmacy.finess,
-          pharmacistRpps: pharmacy.rpps,
-        }),
-      ),
+    client.query(
+      INSERT_OUTBOX,
+      outboxParams(PrescriptionScanned.type, PrescriptionScanned.topic, id, {
+        prescriptionId: id,
+        outcome: 'genuine',
+        status: 'ISSUED',
+        pharmacyFiness: pharmacy.finess,
+        pharmacistRpps: pharmacy.rpps,
+      }),
     );
   const select = 'SELECT * FROM bench_dispensable WHERE id = $1';
 
@@ -172,22 +160,29 @@ export async function rawLifecycle(
       const now = new Date();
       const expiresAt = new Date(now.getTime() + 900_000);
       await client.query(
-        `INSERT INTO bench_claim (id, prescription_id, pharmacy_finess, pharmacist_rpps, secret_hash, status, verdict_decision, verdict_source, created_at, expires_at, ended_at)
-         VALUES ($1, $2, $3, $4, $5, 'open', 'allow', 'fraud', $6, $7, NULL)`,
-        [claimId, id, pharmacy.finess, pharmacy.rpps, createHash('sha256').update(randomBytes(24)).digest('base64url'), now, expiresAt],
-      );
-      await client.query(`UPDATE bench_dispensable SET status = 'CLAIMED' WHERE id = $1`, [id]);
-      await client.query(
-        INSERT_OUTBOX,
-        outboxParams(PrescriptionClaimed.type, PrescriptionClaimed.topic, id, {
-          prescriptionId: id,
+        `WITH taken AS (UPDATE bench_dispensable SET status = 'CLAIMED' WHERE id = $2 RETURNING id),
+         opened AS (
+           INSERT INTO bench_claim (id, prescription_id, pharmacy_finess, pharmacist_rpps, secret_hash, status, verdict_decision, verdict_source, created_at, expires_at, ended_at)
+           SELECT $1::uuid, id, $3::char(9), $4::char(11), $5::text, 'open', 'allow', 'fraud', $6::timestamptz, $7::timestamptz, NULL FROM taken)
+         INSERT INTO bench_outbox (id, topic, key, type, event) SELECT $8::uuid, $9::text, $10::text, $11::text, $12::jsonb FROM taken`,
+        [
           claimId,
-          pharmacyFiness: pharmacy.finess,
-          pharmacistRpps: pharmacy.rpps,
-          expiresAt: expiresAt.toISOString(),
-          decision: 'allow',
-          verdictSource: 'fraud',
-        }),
+          id,
+          pharmacy.finess,
+          pharmacy.rpps,
+          createHash('sha256').update(randomBytes(24)).digest('base64url'),
+          now,
+          expiresAt,
+          ...outboxParams(PrescriptionClaimed.type, PrescriptionClaimed.topic, id, {
+            prescriptionId: id,
+            claimId,
+            pharmacyFiness: pharmacy.finess,
+            pharmacistRpps: pharmacy.rpps,
+            expiresAt: expiresAt.toISOString(),
+            decision: 'allow',
+            verdictSource: 'fraud',
+          }),
+        ],
       );
     });
   });
@@ -204,29 +199,38 @@ export async function rawLifecycle(
         ...(line.cip13 ? { cip13: line.cip13 } : {}),
       }));
       const dispensationId = randomUUID();
-      await client.query(
-        `INSERT INTO bench_dispensation (id, prescription_id, claim_id, pharmacy_finess, pharmacist_rpps, lines, dispensed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [dispensationId, id, claimId, pharmacy.finess, pharmacy.rpps, JSON.stringify(lines), now],
-      );
       const progress = Object.fromEntries(
         lines.map((line) => [
           line.lineNo,
           { given: line.quantity, forfeited: 0, lastDispensedAt: now.toISOString(), lastQuantity: line.quantity },
         ]),
       );
-      await client.query(`UPDATE bench_dispensable SET progress = $2, status = 'DISPENSED' WHERE id = $1`, [id, JSON.stringify(progress)]);
-      await client.query(`UPDATE bench_claim SET status = 'dispensed', ended_at = $2 WHERE id = $1`, [claimId, now]);
       await client.query(
-        INSERT_OUTBOX,
-        outboxParams(PrescriptionDispensed.type, PrescriptionDispensed.topic, id, {
-          prescriptionId: id,
+        `WITH dispensed AS (
+           INSERT INTO bench_dispensation (id, prescription_id, claim_id, pharmacy_finess, pharmacist_rpps, lines, dispensed_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)),
+         progressed AS (UPDATE bench_dispensable SET progress = $8, status = 'DISPENSED' WHERE id = $2),
+         ended AS (UPDATE bench_claim SET status = 'dispensed', ended_at = $7 WHERE id = $3)
+         INSERT INTO bench_outbox (id, topic, key, type, event) VALUES ($9, $10, $11, $12, $13)`,
+        [
           dispensationId,
+          id,
           claimId,
-          pharmacyFiness: pharmacy.finess,
-          pharmacistRpps: pharmacy.rpps,
-          complete: true,
-          lines,
-        }),
+          pharmacy.finess,
+          pharmacy.rpps,
+          JSON.stringify(lines),
+          now,
+          JSON.stringify(progress),
+          ...outboxParams(PrescriptionDispensed.type, PrescriptionDispensed.topic, id, {
+            prescriptionId: id,
+            dispensationId,
+            claimId,
+            pharmacyFiness: pharmacy.finess,
+            pharmacistRpps: pharmacy.rpps,
+            complete: true,
+            lines,
+          }),
+        ],
       );
     }),
   );

@@ -1,5 +1,5 @@
-// Baseline: bare Fastify + pg doing the issuing transaction (same two rows, same NOTIFY trigger as
-// the service's outbox, into the scratch tables) with only a hand-written shape check, no NestJS,
+// Baseline: bare Fastify + pg doing the issuing write as the service does it (the same two rows in one
+// statement, into the scratch tables) with only a hand-written shape check, no NestJS,
 // class-validator, TypeORM or BDPM rules. The difference from the real endpoint is what those cost.
 // Started as its own process by prescribing.bench.ts, which sets BENCH_BARE_PORT, BENCH_DATABASE_URL
 // and DATABASE_POOL_SIZE for it (bareServerSettings in bench/support/bench-settings.ts).
@@ -72,6 +72,7 @@ app.post('/v1/prescriptions', async (request, reply) => {
       client,
       { prescriberRpps: BENCH_RPPS, prescriber: body.prescriber, patient, lines, secure: body.secure ?? false },
       keys,
+      true,
     );
     reply.code(201).header('location', `/v1/prescriptions/${issued.id}`);
     return {

@@ -76,7 +76,7 @@ export function messagingSettings(service: string) {
       max: 3_600_000,
       default: 1000,
       unit: 'ms',
-      desc: "the relay's polling, in case a NOTIFY is missed",
+      desc: "the relay's polling, for events another instance left (each relay is woken at once by its own commits)",
     }),
   };
 }
