@@ -15,6 +15,7 @@ import { ExpireClaims } from './claims/expire-claims.usecase';
 import { Refusals } from './claims/refusals';
 import { ReleaseClaim } from './claims/release-claim.usecase';
 import type { DispensingConfig } from './dispensing.settings';
+import { DispensationRepository } from './dispensations/dispensation.repository';
 import { DispensationsController } from './dispensations/dispensations.controller';
 import { FraudCheckClient } from './fraud-check/fraud-check.client';
 import { IdempotentRequests } from '@ordo/platform';
@@ -40,6 +41,7 @@ import { dispensingSchema } from './schema';
   providers: [
     DispensablePrescriptionRepository,
     ClaimRepository,
+    DispensationRepository,
     CodeReader,
     QrVerification,
     FraudCheckClient,
