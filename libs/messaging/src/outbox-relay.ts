@@ -37,7 +37,7 @@ interface OutboxRow {
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
-  private producer: Producer;
+  private producer?: Producer;
   private pollTimer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
   private draining?: Promise<void>;
@@ -54,8 +54,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1 });
-    await this.producer.connect();
+    const producer = this.kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1 });
+    await producer.connect();
+    this.producer = producer;
     this.pollTimer = setInterval(() => this.wake(true), this.config.outboxPollIntervalMs);
     this.wake(true);
   }
@@ -71,7 +72,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** `measure`: also report the backlog (each poll does; a wake per commit need not count the table). */
   wake(measure = false): void {
-    if (this.stopped) return;
+    // Before the producer is connected, the first drain at bootstrap publishes what was committed.
+    if (this.stopped || !this.producer) return;
     if (this.draining) {
       this.wakeRequested = true;
       return;
@@ -110,7 +112,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       if (!locked) return 'locked';
       const rows = await tx.query<OutboxRow>(NEXT_BATCH, [BATCH_SIZE]);
       if (rows.length === 0) return 0;
-      await this.producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows) });
+      await this.producer!.sendBatch({ acks: -1, topicMessages: groupByTopic(rows) });
       await tx.query(DELETE_PUBLISHED, [rows.map((row) => row.seq)]);
       for (const row of rows) metrics.eventsProduced.inc({ type: row.type });
       return rows.length;
