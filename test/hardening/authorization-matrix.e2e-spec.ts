@@ -1,8 +1,9 @@
 import type { Role } from '@ordo/auth';
 import { SERVICES, ServiceName } from '../../tools/local/services';
-import { finess, prescriptionRequest, rpps } from '../support/fixtures';
+import { finess, freshPatientIns, prescriptionRequest, rpps } from '../support/fixtures';
 import { OrdoSystem, eventually } from '../support/ordo-system';
 import { claim, dispense } from '../support/pharmacy';
+import { fhirRoutes, validFhirTransaction } from './bad-requests';
 
 // Every cell of (caller × endpoint × whose resource), against the designed answer: no token 401,
 // a role the route does not serve 403, the right role on its own resource the route's success, and
@@ -61,6 +62,16 @@ describe('authorization matrix', () => {
   let theirs: { id: string };
   let alertId: string;
   let heldPrescription: string;
+  /** A MedicationDispense of the pharmacy's, and one of another pharmacy's. */
+  let ourDispense: string;
+  let theirDispense: string;
+
+  /** The first MedicationDispense `token`'s pharmacy made of a prescription, by FHIR search. */
+  async function firstDispense(token: string, prescriptionId: string): Promise<string> {
+    const found = await system.request('dispensing', 'GET', `/fhir/MedicationDispense?prescription=${prescriptionId}`, { token });
+    expect(found.status).toBe(200);
+    return found.body.entry[0].resource.id;
+  }
 
   beforeAll(async () => {
     system = await OrdoSystem.start(18300, SERVICES, { FRAUD_CHECK_TIMEOUT_MS: '300' });
@@ -87,6 +98,12 @@ describe('authorization matrix', () => {
     });
     alertId = alerts[0].id;
     heldPrescription = dispensedOnce.id;
+    ourDispense = await firstDispense(tokens.pharmacist, dispensedOnce.id);
+    const elsewhere = await claimed(otherPharmacist);
+    expect((await dispense(system, otherPharmacist, elsewhere)).status).toBe(201);
+    const elsewhereId = (await system.request('dispensing', 'GET', '/v1/dispensations?limit=1', { token: otherPharmacist })).body.items[0]
+      .prescriptionId;
+    theirDispense = await firstDispense(otherPharmacist, elsewhereId);
     // The rules may have held it already (then it is lifted: the matrix places its own hold), or not (404).
     const lifted = await system.request('fraud', 'POST', `/v1/holds/${heldPrescription}/lift`, {
       token: tokens['fraud-analyst'],
@@ -147,6 +164,32 @@ describe('authorization matrix', () => {
         ok: 200,
         own: same({ path: `/v1/access-log?prescriptionId=${shared.id}` }),
       },
+      { service: 'prescribing', method: 'GET', path: '/fhir/metadata', serves: 'anyone', ok: 200, own: same({ path: '/fhir/metadata' }) },
+      {
+        service: 'prescribing',
+        method: 'POST',
+        path: '/fhir',
+        serves: 'prescriber',
+        ok: 200,
+        own: async () => ({ path: '/fhir', body: validFhirTransaction(freshPatientIns()) }),
+      },
+      {
+        service: 'prescribing',
+        method: 'GET',
+        path: '/fhir/MedicationRequest',
+        serves: 'prescriber',
+        ok: 200,
+        own: same({ path: '/fhir/MedicationRequest' }),
+      },
+      ...['MedicationRequest', 'Bundle'].map((type): Route => ({
+        service: 'prescribing',
+        method: 'GET',
+        path: `/fhir/${type}/{id}`,
+        serves: 'prescriber',
+        ok: 200,
+        own: same({ path: `/fhir/${type}/${shared.id}${type === 'Bundle' ? '' : '-1'}` }),
+        others: same({ path: `/fhir/${type}/${theirs.id}${type === 'Bundle' ? '' : '-1'}` }),
+      })),
       {
         service: 'dispensing',
         method: 'POST',
@@ -216,6 +259,40 @@ describe('authorization matrix', () => {
         serves: 'auditor',
         ok: 200,
         own: same({ path: `/v1/access-log?prescriptionId=${shared.id}` }),
+      },
+      { service: 'dispensing', method: 'GET', path: '/fhir/metadata', serves: 'anyone', ok: 200, own: same({ path: '/fhir/metadata' }) },
+      {
+        service: 'dispensing',
+        method: 'GET',
+        path: '/fhir/MedicationRequest',
+        serves: 'pharmacist',
+        ok: 200,
+        own: same({ path: `/fhir/MedicationRequest?group-identifier=${shared.id}` }),
+      },
+      {
+        service: 'dispensing',
+        method: 'GET',
+        path: '/fhir/MedicationRequest/{id}',
+        serves: 'pharmacist',
+        ok: 200,
+        own: same({ path: `/fhir/MedicationRequest/${shared.id}-1` }),
+      },
+      {
+        service: 'dispensing',
+        method: 'GET',
+        path: '/fhir/MedicationDispense',
+        serves: 'pharmacist',
+        ok: 200,
+        own: same({ path: `/fhir/MedicationDispense?prescription=${heldPrescription}` }),
+      },
+      {
+        service: 'dispensing',
+        method: 'GET',
+        path: '/fhir/MedicationDispense/{id}',
+        serves: 'pharmacist',
+        ok: 200,
+        own: same({ path: `/fhir/MedicationDispense/${ourDispense}` }),
+        others: same({ path: `/fhir/MedicationDispense/${theirDispense}` }),
       },
       { service: 'fraud', method: 'GET', path: '/v1/alerts', serves: 'fraud-analyst', ok: 200, own: same({ path: '/v1/alerts' }) },
       {
@@ -320,6 +397,8 @@ describe('authorization matrix', () => {
       const published = Object.entries(docs.paths as Record<string, Record<string, unknown>>)
         .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`))
         .filter((route) => !/^\/(health\/|metrics$|dashboard|$)/.test(route.split(' ')[1]) && route !== 'GET /v1/events/live');
+      // A FHIR API describes itself at /fhir/metadata, not in /docs-json.
+      published.push(...(await fhirRoutes(system, service)));
       const covered = routes()
         .filter((route) => route.service === service)
         .map((route) => `${route.method} ${route.path}`);

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SERVICES, ServiceName } from '../../tools/local/services';
 import { OrdoSystem } from '../support/ordo-system';
-import { BadRequest, Components, Endpoint, badRequests } from './bad-requests';
+import { nir } from '../support/fixtures';
+import { BadRequest, Components, Endpoint, FHIR_COMPONENTS, badRequests, fhirRoutes, validFhirTransaction } from './bad-requests';
 
 // Thousands of requests that each break one rule of their endpoint's schema, sent to every endpoint
 // of every service by the roles allowed there: each must be refused with a 4xx that names what was
@@ -34,6 +35,11 @@ const ENDPOINTS: Record<ServiceName, (Endpoint & { as?: 'auditor' })[]> = {
     },
     { method: 'GET', path: '/v1/keys', public: true },
     { method: 'GET', path: '/v1/access-log', query: 'AccessLogQuery', as: 'auditor' },
+    { method: 'GET', path: '/fhir/metadata', public: true },
+    { method: 'POST', path: '/fhir', body: { schema: 'FhirTransaction', valid: validFhirTransaction(nir()) }, idempotencyKey: true },
+    { method: 'GET', path: '/fhir/MedicationRequest', query: 'FhirMedicationRequestSearch' },
+    { method: 'GET', path: '/fhir/MedicationRequest/{id}', params: { id: `${VALID_ID}-1` } },
+    { method: 'GET', path: '/fhir/Bundle/{id}', params: { id: VALID_ID } },
   ],
   dispensing: [
     { method: 'POST', path: '/v1/scans', body: { schema: 'PresentedDto', valid: { typedId: VALID_ID } } },
@@ -60,6 +66,11 @@ const ENDPOINTS: Record<ServiceName, (Endpoint & { as?: 'auditor' })[]> = {
     { method: 'GET', path: '/v1/dispensations', query: 'ListDispensationsQuery' },
     { method: 'GET', path: '/v1/prescriptions/{id}', params: { id: VALID_ID } },
     { method: 'GET', path: '/v1/access-log', query: 'AccessLogQuery', as: 'auditor' },
+    { method: 'GET', path: '/fhir/metadata', public: true },
+    { method: 'GET', path: '/fhir/MedicationRequest', query: 'FhirPrescriptionLinesSearch' },
+    { method: 'GET', path: '/fhir/MedicationRequest/{id}', params: { id: `${VALID_ID}-1` } },
+    { method: 'GET', path: '/fhir/MedicationDispense', query: 'FhirMedicationDispenseSearch' },
+    { method: 'GET', path: '/fhir/MedicationDispense/{id}', params: { id: '6f1c2b1e-3f4a-4b5c-8d6e-7f8091a2b3c4-1' } },
   ],
   fraud: [
     { method: 'GET', path: '/v1/alerts', query: 'ListAlertsQuery' },
@@ -116,10 +127,16 @@ const ENDPOINTS: Record<ServiceName, (Endpoint & { as?: 'auditor' })[]> = {
 /** Routes that take nothing from the caller: health, metrics and the dashboard's static files. */
 const NOT_FUZZED = /^\/(health\/|metrics$|dashboard|$)/;
 
+/** A FHIR id Ordo serves: a prescription line (`<prescription ID>-<line>`) or a dispensing line (`<UUID>-<line>`). */
+function isFhirLineId(value: string): boolean {
+  const line = /^(.+)-[1-9]\d{0,2}$/.exec(value);
+  return line !== null && (isUUID(line[1]) || isPrescriptionId(line[1]));
+}
+
 function isValidParam(name: string, value: string): boolean {
   switch (name) {
     case 'id':
-      return isUUID(value) || isPrescriptionId(value);
+      return isUUID(value) || isPrescriptionId(value) || isFhirLineId(value);
     case 'prescriptionId':
       return /^[0-9A-HJKMNP-TV-Z]{16}[0-9]{2}$/.test(value);
     case 'topic':
@@ -194,7 +211,7 @@ describe('bad input, generated from every endpoint’s schema', () => {
     tokens.auditor = await system.token({ role: 'auditor', subject: 'auditor-1' });
     for (const service of SERVICES) {
       const docs = (await system.request(service, 'GET', '/docs-json')).body;
-      components[service] = docs.components.schemas;
+      components[service] = { ...docs.components.schemas, ...FHIR_COMPONENTS };
     }
   });
 
@@ -204,12 +221,13 @@ describe('bad input, generated from every endpoint’s schema', () => {
     await system?.stop();
   });
 
-  it('covers every endpoint the services publish', async () => {
+  it('covers every endpoint the services publish, their FHIR APIs’ included', async () => {
     for (const service of SERVICES) {
       const docs = (await system.request(service, 'GET', '/docs-json')).body;
       const published = Object.entries(docs.paths as Record<string, Record<string, unknown>>)
         .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`))
         .filter((route) => !NOT_FUZZED.test(route.split(' ')[1]));
+      published.push(...(await fhirRoutes(system, service)));
       expect(ENDPOINTS[service].map((endpoint) => `${endpoint.method} ${endpoint.path}`).sort()).toEqual(published.sort());
     }
   });
@@ -228,6 +246,16 @@ describe('bad input, generated from every endpoint’s schema', () => {
           seen.set(request.kind, tally);
           const described = `${service} ${request.endpoint.method} ${request.path.slice(0, 120)} (${request.what}) answered ${status} ${JSON.stringify(body).slice(0, 300)}`;
           if (status < 400 || status >= 500) throw new Error(described);
+          if (request.path.startsWith('/fhir')) {
+            // Under /fhir every refusal is an OperationOutcome carrying the same stable codes.
+            const issues = body?.resourceType === 'OperationOutcome' && Array.isArray(body.issue) ? body.issue : [];
+            const code = issues[0]?.details?.coding?.[0]?.code;
+            if (typeof code !== 'string') throw new Error(`no OperationOutcome with a stable code: ${described}`);
+            if (status === 400 && code === 'VALIDATION_FAILED' && !issues.every((issue: any) => /^.*: \S+$/.test(issue.diagnostics))) {
+              throw new Error(`a 400 that names no field and rule: ${described}`);
+            }
+            return;
+          }
           if (typeof body?.code !== 'string') throw new Error(`no stable code: ${described}`);
           if (status === 400 && body.code === 'VALIDATION_FAILED') {
             const named =

@@ -2,6 +2,8 @@
 // it (a field, a query value, a path parameter, a header or the body as a whole), so that every
 // request is one the service must refuse, and refuse before anything changes.
 import fc from 'fast-check';
+import type { ServiceName } from '../../tools/local/services';
+import type { OrdoSystem } from '../support/ordo-system';
 
 /** A JSON schema as the services publish them at /docs-json (class-validator's rules). */
 export interface Schema {
@@ -10,6 +12,8 @@ export interface Schema {
   properties?: Record<string, Schema>;
   required?: string[];
   items?: Schema;
+  /** Each item's own schema by its place (JSON Schema 2020-12): a FHIR Bundle's entries differ by resource. */
+  prefixItems?: Schema[];
   enum?: unknown[];
   minimum?: number;
   maximum?: number;
@@ -138,7 +142,11 @@ function fields(schema: Schema, value: unknown, components: Components, path: st
     if (!required && present === undefined) continue;
     found.push({ path: [...path, name], schema: child, required });
     const resolved = resolve(child, components);
-    if (resolved.type === 'array' && Array.isArray(present) && present.length > 0 && resolved.items) {
+    if (resolved.type === 'array' && Array.isArray(present) && resolved.prefixItems) {
+      resolved.prefixItems.forEach((item, index) =>
+        found.push(...fields(item, present[index], components, [...path, name, String(index)])),
+      );
+    } else if (resolved.type === 'array' && Array.isArray(present) && present.length > 0 && resolved.items) {
       found.push(...fields(resolved.items, present[0], components, [...path, name, '0']));
     } else {
       found.push(...fields(child, present, components, [...path, name]));
@@ -434,4 +442,207 @@ export function badRequests(
         })),
     );
   return fc.oneof(...arbitraries);
+}
+
+/**
+ * The routes of a service's FHIR API, from its CapabilityStatement (a FHIR API describes itself
+ * there, not in /docs-json): `GET /fhir/metadata`, a read and a search per resource type, and a
+ * system-wide transaction.
+ */
+export async function fhirRoutes(system: OrdoSystem, service: ServiceName): Promise<string[]> {
+  const statement = await system.request(service, 'GET', '/fhir/metadata');
+  if (statement.status !== 200) return [];
+  const [rest] = statement.body.rest;
+  const interactions = (resource: { interaction?: { code: string }[] }) => (resource.interaction ?? []).map(({ code }) => code);
+  return [
+    'GET /fhir/metadata',
+    ...rest.resource.flatMap((resource: { type: string; interaction?: { code: string }[] }) =>
+      interactions(resource).map((code) => (code === 'read' ? `GET /fhir/${resource.type}/{id}` : `GET /fhir/${resource.type}`)),
+    ),
+    ...interactions(rest)
+      .filter((code) => code === 'transaction')
+      .map(() => 'POST /fhir'),
+  ];
+}
+
+// The FHIR API under /fhir is described at /fhir/metadata, not in /docs-json: the schemas of what
+// it reads are written here, from what Ordo reads of each resource (apps/prescribing/src/fhir/transaction-bundle.ts).
+// Only the elements the server checks are described; a typeless schema ({}) marks an element it
+// takes as it comes (an id), which is then tried only with what no request may hold.
+
+const string = (maxLength?: number): Schema => ({ type: 'string', ...(maxLength ? { maxLength } : {}) });
+const oneOf = (...values: string[]): Schema => ({ type: 'string', enum: values });
+/** Every typed element required unless told otherwise; a typeless one (an id) never is. */
+const object = (
+  properties: Record<string, Schema>,
+  required = Object.keys(properties).filter((name) => properties[name].type),
+): Schema => ({
+  type: 'object',
+  properties,
+  required,
+});
+const arrayOf = (items: Schema, bounds: { minItems?: number; maxItems?: number } = {}): Schema => ({ type: 'array', items, ...bounds });
+const integer = (minimum: number, maximum: number): Schema => ({ type: 'integer', minimum, maximum });
+const reference = object({ reference: string() });
+const days = (minimum: number, maximum: number) =>
+  object({ value: integer(minimum, maximum), system: oneOf('http://unitsofmeasure.org'), code: oneOf('d') });
+/** An entry of the transaction; a line's fullUrl is its own business (nothing refers to it), so the valid one has none. */
+const entry = (type: string, resource: Schema) =>
+  object(
+    { fullUrl: string(), resource, request: object({ method: oneOf('POST'), url: oneOf(type) }) },
+    type === 'MedicationRequest' ? ['resource', 'request'] : ['fullUrl', 'resource', 'request'],
+  );
+
+export const FHIR_COMPONENTS: Components = {
+  FhirTransaction: object({
+    resourceType: oneOf('Bundle'),
+    type: oneOf('transaction'),
+    entry: {
+      type: 'array',
+      minItems: 1,
+      prefixItems: [
+        entry(
+          'Patient',
+          object({
+            resourceType: oneOf('Patient'),
+            id: {},
+            identifier: arrayOf(object({ system: oneOf('urn:oid:1.2.250.1.213.1.4.8'), value: string() }), { minItems: 1 }),
+            name: arrayOf(object({ family: string(100), given: arrayOf(string(100), { minItems: 1 }) }), { minItems: 1 }),
+            gender: oneOf('female', 'male', 'unknown'),
+            birthDate: string(),
+          }),
+        ),
+        entry(
+          'Practitioner',
+          object({
+            resourceType: oneOf('Practitioner'),
+            id: {},
+            name: arrayOf(object({ text: string(120) }), { minItems: 1 }),
+            address: arrayOf(
+              object({ line: arrayOf(string(120), { minItems: 1, maxItems: 3 }), postalCode: string(5), city: string(80) }),
+              { minItems: 1 },
+            ),
+          }),
+        ),
+        entry(
+          'MedicationRequest',
+          object(
+            {
+              resourceType: oneOf('MedicationRequest'),
+              id: {},
+              status: oneOf('active'),
+              intent: oneOf('order'),
+              medicationCodeableConcept: object(
+                {
+                  coding: arrayOf(object({ system: oneOf('http://data.esante.gouv.fr/ansm/medicament/Presentation'), code: string(13) }), {
+                    minItems: 1,
+                  }),
+                  text: string(300),
+                },
+                ['coding'],
+              ),
+              subject: reference,
+              requester: reference,
+              dosageInstruction: arrayOf(
+                object({ text: string(1000), timing: object({ repeat: object({ boundsDuration: days(1, 366) }) }) }),
+                {
+                  minItems: 1,
+                  maxItems: 1,
+                },
+              ),
+              dispenseRequest: object(
+                { numberOfRepeatsAllowed: integer(0, 12), quantity: object({ value: integer(1, 10000), unit: string(50) }) },
+                ['quantity'],
+              ),
+              substitution: object({ allowedBoolean: { type: 'boolean' } }, []),
+            },
+            [
+              'resourceType',
+              'status',
+              'intent',
+              'medicationCodeableConcept',
+              'subject',
+              'requester',
+              'dosageInstruction',
+              'dispenseRequest',
+            ],
+          ),
+        ),
+      ],
+    },
+  }),
+  FhirMedicationRequestSearch: object(
+    {
+      patient: string(15),
+      'patient:identifier': string(100),
+      status: string(200),
+      authoredon: string(60),
+      _count: integer(1, 100),
+      cursor: string(),
+      _format: oneOf('json', 'application/json', 'application/fhir+json'),
+    },
+    [],
+  ),
+  FhirPrescriptionLinesSearch: object(
+    { 'group-identifier': string(120), _format: oneOf('json', 'application/json', 'application/fhir+json') },
+    ['group-identifier'],
+  ),
+  FhirMedicationDispenseSearch: object({ prescription: string(120), _format: oneOf('json', 'application/json', 'application/fhir+json') }, [
+    'prescription',
+  ]),
+};
+
+/** A transaction Bundle Ordo issues (docs/fhir.md#writing), each element one the schema above checks. */
+export function validFhirTransaction(ins: string) {
+  return {
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [
+      {
+        fullUrl: 'urn:uuid:6f1c2b1e-3f4a-4b5c-8d6e-000000000001',
+        resource: {
+          resourceType: 'Patient',
+          id: 'patient',
+          identifier: [{ system: 'urn:oid:1.2.250.1.213.1.4.8', value: ins }],
+          name: [{ family: 'Martin', given: ['Camille'] }],
+          gender: 'female',
+          birthDate: '1984-03-17',
+        },
+        request: { method: 'POST', url: 'Patient' },
+      },
+      {
+        fullUrl: 'urn:uuid:6f1c2b1e-3f4a-4b5c-8d6e-000000000002',
+        resource: {
+          resourceType: 'Practitioner',
+          id: 'prescriber',
+          name: [{ text: 'Dr Claire Dubois' }],
+          address: [{ line: ['12 rue des Lilas'], postalCode: '75011', city: 'Paris' }],
+        },
+        request: { method: 'POST', url: 'Practitioner' },
+      },
+      {
+        resource: {
+          resourceType: 'MedicationRequest',
+          id: 'line',
+          status: 'active',
+          intent: 'order',
+          medicationCodeableConcept: {
+            coding: [{ system: 'http://data.esante.gouv.fr/ansm/medicament/Presentation', code: '3400935955838' }],
+            text: 'DOLIPRANE 1000 mg, comprimé',
+          },
+          subject: { reference: 'urn:uuid:6f1c2b1e-3f4a-4b5c-8d6e-000000000001' },
+          requester: { reference: 'urn:uuid:6f1c2b1e-3f4a-4b5c-8d6e-000000000002' },
+          dosageInstruction: [
+            {
+              text: '1 comprimé jusqu’à 3 fois par jour',
+              timing: { repeat: { boundsDuration: { value: 8, system: 'http://unitsofmeasure.org', code: 'd' } } },
+            },
+          ],
+          dispenseRequest: { numberOfRepeatsAllowed: 0, quantity: { value: 24, unit: 'comprimé' } },
+          substitution: { allowedBoolean: true },
+        },
+        request: { method: 'POST', url: 'MedicationRequest' },
+      },
+    ],
+  };
 }

@@ -15,6 +15,7 @@ import { ExpireClaims } from './claims/expire-claims.usecase';
 import { Refusals } from './claims/refusals';
 import { ReleaseClaim } from './claims/release-claim.usecase';
 import type { DispensingConfig } from './dispensing.settings';
+import { DispensingFhirModule } from './fhir/fhir.module';
 import { DispensationRepository } from './dispensations/dispensation.repository';
 import { DispensationsController } from './dispensations/dispensations.controller';
 import { FraudCheckClient } from './fraud-check/fraud-check.client';
@@ -36,6 +37,7 @@ import { dispensingSchema } from './schema';
     MessagingModule.forRoot({ service: 'dispensing' }),
     AccessLogModule.forRoot({ prescriptionTable: 'dispensable_prescription' }),
     TypeOrmModule.forFeature(dispensingSchema.entities),
+    DispensingFhirModule,
   ],
   controllers: [ScansController, ClaimsController, DispensationsController, PrescriptionsController, PrescriptionEventsController],
   providers: [

@@ -22,9 +22,9 @@ const FIND_FOR_PHARMACY = statement(
   'dispensation_find_for_pharmacy',
   `SELECT ${COLUMNS} FROM dispensation WHERE id = $1 AND pharmacy_finess = $2`,
 );
-const OF_PRESCRIPTION = statement(
-  'dispensation_of_prescription',
-  `SELECT ${COLUMNS} FROM dispensation WHERE prescription_id = $1 ORDER BY dispensed_at, id`,
+const OF_PRESCRIPTION_FOR_PHARMACY = statement(
+  'dispensation_of_prescription_for_pharmacy',
+  `SELECT ${COLUMNS} FROM dispensation WHERE prescription_id = $1 AND pharmacy_finess = $2 ORDER BY dispensed_at, id`,
 );
 
 /** What pharmacies handed over. Dispensations are written with their claim (`ClaimRepository.dispense`). */
@@ -44,9 +44,9 @@ export class DispensationRepository {
     return row ? toDispensation(row) : null;
   }
 
-  /** Every dispensation of a prescription, in the order they happened. */
-  async ofPrescription(prescriptionId: string): Promise<Dispensation[]> {
-    const rows = await this.sql.query<DispensationRow>(OF_PRESCRIPTION, [prescriptionId]);
+  /** A pharmacy's dispensations of one prescription, in the order they happened. */
+  async ofPrescriptionForPharmacy(prescriptionId: string, finess: string): Promise<Dispensation[]> {
+    const rows = await this.sql.query<DispensationRow>(OF_PRESCRIPTION_FOR_PHARMACY, [prescriptionId, finess]);
     return rows.map(toDispensation);
   }
 }

@@ -3,16 +3,17 @@ import { RESTFUL_SECURITY_SERVICE_SYSTEM } from './fhir-systems';
 import { narrative } from './narrative';
 
 /** When what this statement says last changed: move it with the API. */
-const STATEMENT_DATE = '2026-12-04';
+const STATEMENT_DATE = '2026-12-05';
 
-/** What `GET /fhir/metadata` answers: the read-only FHIR R4 view of prescribing, at `baseUrl`. */
+/** What `GET /fhir/metadata` answers: the FHIR R4 API of prescribing, at `baseUrl`. */
 export function capabilityStatement(baseUrl: string): CapabilityStatement {
   return {
     resourceType: 'CapabilityStatement',
     id: 'ordo-prescribing',
     text: narrative([
-      'Ordo prescribing: a read-only FHIR R4 view of the prescriptions a prescriber wrote.',
+      'Ordo prescribing: the prescriptions a prescriber writes, in FHIR R4.',
       'MedicationRequest: read, search by patient, status, authoredon. Bundle: read, one prescription whole.',
+      'Writing: a transaction Bundle of one Patient, one Practitioner and the MedicationRequests of one prescription, POSTed to the base.',
     ]),
     name: 'OrdoPrescribing',
     title: 'Ordo prescribing, FHIR R4',
@@ -66,6 +67,13 @@ export function capabilityStatement(baseUrl: string): CapabilityStatement {
             documentation:
               'Read by prescription ID: the whole prescription, a collection of its Patient, Practitioner and MedicationRequests.',
             interaction: [{ code: 'read' }],
+          },
+        ],
+        interaction: [
+          {
+            code: 'transaction',
+            documentation:
+              'Issues one prescription: a transaction Bundle of its Patient, its Practitioner (the caller) and one MedicationRequest per line, each POSTed; all or nothing, under the French rules of the JSON API (refusals as OperationOutcome with their code). An Idempotency-Key header makes a retry safe.',
           },
         ],
       },

@@ -22,6 +22,8 @@ export interface Identifier {
 
 export interface Reference {
   reference?: string;
+  /** The type of what is referred to, when only its identifier is given. */
+  type?: string;
   identifier?: Identifier;
   display?: string;
 }
@@ -114,8 +116,28 @@ export interface Practitioner extends DomainResource {
   resourceType: 'Practitioner';
   identifier: Identifier[];
   name: HumanName[];
+  /** The specialty as printed on the ordonnance (`Médecine générale`), as text. */
+  qualification?: { code: CodeableConcept }[];
   telecom?: { system: 'phone'; value: string; use: 'work' }[];
   address: { use: 'work'; line: string[]; city: string; postalCode: string; country: string }[];
+}
+
+/** R4's MedicationDispense.status codes (http://hl7.org/fhir/CodeSystem/medicationdispense-status). */
+export type MedicationDispenseStatus = 'completed' | 'declined';
+
+export interface MedicationDispense extends DomainResource {
+  resourceType: 'MedicationDispense';
+  id: string;
+  identifier: Identifier[];
+  status: MedicationDispenseStatus;
+  statusReasonCodeableConcept?: CodeableConcept;
+  medicationCodeableConcept: CodeableConcept;
+  subject: Reference;
+  performer: { actor: Reference }[];
+  authorizingPrescription: Reference[];
+  quantity: Quantity;
+  whenHandedOver: string;
+  substitution: { wasSubstituted: boolean; type?: CodeableConcept };
 }
 
 export interface OperationOutcomeIssue {
@@ -130,12 +152,14 @@ export interface OperationOutcome extends DomainResource {
   issue: OperationOutcomeIssue[];
 }
 
-export type BundleResource = MedicationRequest | Patient | Practitioner;
+export type BundleResource = MedicationRequest | Patient | Practitioner | MedicationDispense;
 
 export interface BundleEntry {
-  fullUrl: string;
-  resource: BundleResource;
+  fullUrl?: string;
+  resource?: BundleResource;
   search?: { mode: 'match' | 'include' };
+  /** A transaction-response's answer to the entry of the same place in the transaction. */
+  response?: { status: string; location?: string; lastModified?: string };
 }
 
 export interface Bundle {
@@ -143,10 +167,10 @@ export interface Bundle {
   id?: string;
   meta?: Meta;
   identifier?: Identifier;
-  type: 'collection' | 'searchset';
-  timestamp: string;
+  type: 'collection' | 'searchset' | 'transaction-response';
+  timestamp?: string;
   link?: { relation: 'self' | 'next'; url: string }[];
-  entry: BundleEntry[];
+  entry?: BundleEntry[];
 }
 
 export interface CapabilityStatement extends DomainResource {
@@ -154,4 +178,4 @@ export interface CapabilityStatement extends DomainResource {
   [element: string]: unknown;
 }
 
-export type Resource = MedicationRequest | Patient | Practitioner | OperationOutcome | Bundle | CapabilityStatement;
+export type Resource = MedicationRequest | MedicationDispense | Patient | Practitioner | OperationOutcome | Bundle | CapabilityStatement;

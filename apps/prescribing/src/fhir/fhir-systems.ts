@@ -13,6 +13,13 @@ const ORDO_NAMESPACE = 'https://ordo.example';
 /** The prescription ID (MedicationRequest.groupIdentifier, the prescription Bundle's identifier). */
 export const PRESCRIPTION_ID_SYSTEM = `${ORDO_NAMESPACE}/prescription-id`;
 
+/** The form a prescription is written on: `secure` for an ordonnance sécurisée (MedicationRequest.category). */
+export const PRESCRIPTION_FORM_SYSTEM = `${ORDO_NAMESPACE}/prescription-form`;
+export const SECURE_FORM = 'secure';
+
+/** A dispensing, as dispensing's JSON API names it (MedicationDispense.identifier: the dispensation's UUID and the line). */
+export const DISPENSATION_ID_SYSTEM = `${ORDO_NAMESPACE}/dispensation-id`;
+
 /** Ordo's stable error codes (PRESCRIPTION_NOT_FOUND, VALIDATION_FAILED…), in OperationOutcome.issue.details. */
 export const ORDO_ERROR_CODE_SYSTEM = `${ORDO_NAMESPACE}/error-code`;
 
@@ -24,6 +31,9 @@ export const IDNPS_SYSTEM = 'urn:oid:1.2.250.1.71.4.2.1';
 
 /** The bare 11-digit RPPS number (FR Core Practitioner's `rpps` slice). */
 export const RPPS_SYSTEM = 'https://rpps.esante.gouv.fr';
+
+/** A pharmacy (or any health establishment), by its FINESS number (FR Core Organization's `finess` slice). */
+export const FINESS_SYSTEM = 'http://finess.sante.gouv.fr';
 
 /** A pack, by its CIP13 (the IG's FRMedicationCodes value set, `$CIP`). */
 export const CIP13_SYSTEM = 'http://data.esante.gouv.fr/ansm/medicament/Presentation';
@@ -37,5 +47,8 @@ export const FR_CORE_IDENTIFIER_TYPE_SYSTEM = 'https://hl7.fr/ig/fhir/core/CodeS
 export const UCUM_SYSTEM = 'http://unitsofmeasure.org';
 
 export const MEDICATION_REQUEST_CATEGORY_SYSTEM = 'http://terminology.hl7.org/CodeSystem/medicationrequest-category';
+
+/** Substitution at dispensing (R4's ActSubstanceAdminSubstitutionCode value set draws from it). */
+export const SUBSTITUTION_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-substanceAdminSubstitution';
 
 export const RESTFUL_SECURITY_SERVICE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/restful-security-service';

@@ -1,9 +1,9 @@
-import { All, Controller, Get, Header, Param, Query, Req, UseFilters } from '@nestjs/common';
+import { All, Body, Controller, Get, Header, Headers, HttpCode, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Public, Roles } from '@ordo/auth';
 import { AccessLogged, DomainError, PrescriptionIdParam, validationFailed } from '@ordo/platform';
 import type { PrescriptionId } from '@ordo/rx-id';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { capabilityStatement } from './capability-statement';
 import { FhirAnswer } from './fhir-answer';
 import { FhirErrorFilter } from './fhir-error.filter';
@@ -19,9 +19,11 @@ import {
   prescriptionsToRead,
 } from './medication-request-search';
 import { PrescriberPrescriptions } from './prescriber-prescriptions';
+import { PrescriptionTransactions } from './prescription-transactions';
 import { prescriptionBundle, searchsetBundle } from './prescription-bundle';
 
-const SERVED = new Set(['MedicationRequest', 'Bundle', 'metadata']);
+const SERVED = ['MedicationRequest', 'Bundle'];
+const OFFERED = 'reads and searches MedicationRequest, reads Bundle and takes transactions at /fhir';
 
 /** Where this API is reached from the caller's side (behind a proxy, its X-Forwarded-* headers). */
 function baseUrl(request: FastifyRequest): string {
@@ -50,13 +52,36 @@ function searchUrl(request: FastifyRequest, query: MedicationRequestSearchQuery,
 @UseFilters(FhirErrorFilter)
 @Roles('prescriber')
 export class FhirController {
-  constructor(private readonly prescriptions: PrescriberPrescriptions) {}
+  constructor(
+    private readonly prescriptions: PrescriberPrescriptions,
+    private readonly transactions: PrescriptionTransactions,
+  ) {}
 
   @Get('metadata')
   @Public()
   @Header('content-type', FHIR_JSON)
   metadata(@Req() request: FastifyRequest) {
     return capabilityStatement(baseUrl(request));
+  }
+
+  /**
+   * Writes a prescription: a transaction Bundle of its Patient, Practitioner and MedicationRequests,
+   * issued by the JSON API's use case. A retry with the same Idempotency-Key and Bundle gets the same answer.
+   */
+  @Post()
+  @HttpCode(200)
+  @AccessLogged('prescription.issue')
+  @Header('content-type', FHIR_JSON)
+  async transaction(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: Record<string, unknown>,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<FhirAnswer> {
+    const written = await this.transactions.write(principal.rpps!, body, idempotencyKey, baseUrl(request));
+    if (written.replayed) reply.header('idempotent-replayed', 'true');
+    return FhirAnswer.showing(written.bundle, written.prescriptionId);
   }
 
   /** One line of one of the caller's prescriptions. The path splits at the last hyphen, so the access log reads the prescription ID. */
@@ -126,9 +151,9 @@ export class FhirController {
   /** Whatever else is asked under /fhir gets an OperationOutcome too, not the JSON API's 404. */
   @All([':type', ':type/:id'])
   unsupported(@Param('type') type: string, @Param('id') id: string | undefined, @Req() request: FastifyRequest): never {
-    if (!SERVED.has(type)) throw new ResourceTypeNotSupported(type);
+    if (type !== 'metadata' && !SERVED.includes(type)) throw new ResourceTypeNotSupported(type, SERVED);
     if (request.method !== 'GET' || id === undefined || type !== 'MedicationRequest') {
-      throw new InteractionNotSupported(`${request.method} /fhir/${type}${id === undefined ? '' : `/${id}`}`);
+      throw new InteractionNotSupported(`${request.method} /fhir/${type}${id === undefined ? '' : `/${id}`}`, OFFERED);
     }
     // A MedicationRequest read whose id has no line number: its own route did not take it.
     throw validationFailed([

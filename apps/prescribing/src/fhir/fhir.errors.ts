@@ -7,20 +7,16 @@ export class UnknownLine extends DomainError {
   }
 }
 
-/** A resource type Ordo does not serve, under /fhir. */
+/** A resource type this service does not serve, under /fhir. */
 export class ResourceTypeNotSupported extends DomainError {
-  constructor(type: string) {
-    super('RESOURCE_TYPE_NOT_SUPPORTED', `this FHIR API serves MedicationRequest and Bundle, not ${type}`, 404);
+  constructor(type: string, served: readonly string[]) {
+    super('RESOURCE_TYPE_NOT_SUPPORTED', `this FHIR API serves ${served.join(' and ')}, not ${type}`, 404);
   }
 }
 
-/** An interaction the API does not offer: writing, or reading what it only searches (docs/fhir.md#not-yet-built). */
+/** An interaction the API does not offer: updating, deleting, or reading what it only searches (docs/fhir.md). */
 export class InteractionNotSupported extends DomainError {
-  constructor(request: string) {
-    super(
-      'INTERACTION_NOT_SUPPORTED',
-      `${request} is not supported: this FHIR API reads and searches MedicationRequest and reads Bundle`,
-      405,
-    );
+  constructor(request: string, offered: string) {
+    super('INTERACTION_NOT_SUPPORTED', `${request} is not supported: this FHIR API ${offered}`, 405);
   }
 }

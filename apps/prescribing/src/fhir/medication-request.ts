@@ -7,7 +7,9 @@ import {
   IDNPS_SYSTEM,
   INS_NIR_SYSTEM,
   MEDICATION_REQUEST_CATEGORY_SYSTEM,
+  PRESCRIPTION_FORM_SYSTEM,
   PRESCRIPTION_ID_SYSTEM,
+  SECURE_FORM,
   UCUM_SYSTEM,
 } from './fhir-systems';
 import { narrative } from './narrative';
@@ -28,6 +30,16 @@ export type PrescriptionRecord = Pick<
   | 'cancelReason'
   | 'updatedAt'
 >;
+
+/**
+ * What a MedicationRequest is made of. Dispensing's copy of a prescription (built from prescribing's
+ * events) has no printed prescriber block, no cancel reason and no update time: those are then left out.
+ */
+export type MedicationRequestSource = { id: string } & Pick<
+  PrescriptionRecord,
+  'prescriberRpps' | 'patient' | 'status' | 'issuedAt' | 'validUntil'
+> &
+  Partial<Pick<PrescriptionRecord, 'prescriber' | 'cancelReason' | 'updatedAt' | 'secure'>>;
 
 /**
  * Ordo's lifecycle (docs/lifecycle.md) in R4's MedicationRequest.status. Claimed and partly
@@ -60,14 +72,17 @@ export function medicationRequestId(prescriptionId: string, lineNo: number): str
 }
 
 /** The patient as FR Core and the ANS IG identify them: the INS built on the NIR. */
-export function patientReference(prescription: PrescriptionRecord): Reference {
+export function patientReference(prescription: MedicationRequestSource): Reference {
   const { patient } = prescription;
   return { identifier: { system: INS_NIR_SYSTEM, value: patient.ins }, display: `${patient.firstName} ${patient.lastName}` };
 }
 
 /** The prescriber by IDNPS, "8" + RPPS, as the ANS IG's examples reference a requester. */
-export function prescriberReference(prescription: PrescriptionRecord): Reference {
-  return { identifier: { system: IDNPS_SYSTEM, value: `8${prescription.prescriberRpps}` }, display: prescription.prescriber.name };
+export function prescriberReference(prescription: MedicationRequestSource): Reference {
+  return {
+    identifier: { system: IDNPS_SYSTEM, value: `8${prescription.prescriberRpps}` },
+    ...(prescription.prescriber ? { display: prescription.prescriber.name } : {}),
+  };
 }
 
 function days(count: number): Quantity {
@@ -82,14 +97,14 @@ function medication(line: PrescribedLine): CodeableConcept {
   return { coding, text: line.label };
 }
 
-function statusReason(prescription: PrescriptionRecord): CodeableConcept | undefined {
+function statusReason(prescription: MedicationRequestSource): CodeableConcept | undefined {
   if (prescription.status === 'CANCELLED') return { text: prescription.cancelReason ?? 'cancelled by the prescriber' };
   if (prescription.status === 'EXPIRED') return { text: 'not dispensed before the end of its validity' };
   return undefined;
 }
 
 /** What a reader without FHIR software sees: the line as the ordonnance prints it, in French. */
-function lineNarrative(prescription: PrescriptionRecord, line: PrescribedLine): string[] {
+function lineNarrative(prescription: MedicationRequestSource, line: PrescribedLine): string[] {
   const renewals = line.renewals === 0 ? 'non renouvelable' : `à renouveler ${line.renewals} fois`;
   return [
     `Ordonnance ${prescription.id}, ligne ${line.lineNo} : ${line.label}`,
@@ -105,7 +120,7 @@ function lineNarrative(prescription: PrescriptionRecord, line: PrescribedLine): 
  * point subject and requester at the Patient and Practitioner of the same Bundle, when there is one.
  */
 export function medicationRequest(
-  prescription: PrescriptionRecord,
+  prescription: MedicationRequestSource,
   line: PrescribedLine,
   links: { patient?: string; practitioner?: string } = {},
 ): MedicationRequest {
@@ -113,13 +128,17 @@ export function medicationRequest(
   return {
     resourceType: 'MedicationRequest',
     id: medicationRequestId(prescription.id, line.lineNo),
-    meta: { lastUpdated: prescription.updatedAt.toISOString() },
+    ...(prescription.updatedAt ? { meta: { lastUpdated: prescription.updatedAt.toISOString() } } : {}),
     text: narrative(lineNarrative(prescription, line)),
     status: medicationRequestStatus(prescription.status),
     ...(reason ? { statusReason: reason } : {}),
     intent: 'order',
     // Dispensed by a community pharmacy and taken at home: not an inpatient order.
-    category: [{ coding: [{ system: MEDICATION_REQUEST_CATEGORY_SYSTEM, code: 'community' }] }],
+    category: [
+      { coding: [{ system: MEDICATION_REQUEST_CATEGORY_SYSTEM, code: 'community' }] },
+      // R4 and the ANS IG have no element for the form it is written on: Ordo's own code (docs/fhir.md).
+      ...(prescription.secure ? [{ coding: [{ system: PRESCRIPTION_FORM_SYSTEM, code: SECURE_FORM }] }] : []),
+    ],
     medicationCodeableConcept: medication(line),
     subject: { ...(links.patient ? { reference: links.patient } : {}), ...patientReference(prescription) },
     authoredOn: prescription.issuedAt.toISOString(),

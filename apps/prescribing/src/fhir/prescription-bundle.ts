@@ -23,12 +23,12 @@ export function nameBasedUuid(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-function entryName(prescriptionId: string, role: 'patient' | 'prescriber'): string {
+export function prescriptionEntryName(prescriptionId: string, role: 'patient' | 'prescriber'): string {
   return `urn:uuid:${nameBasedUuid(`${PRESCRIPTION_ID_SYSTEM}/${prescriptionId}/${role}`)}`;
 }
 
 /** The patient as the prescription names them, identified by their INS (FR Core Patient INS's identifier). */
-export function patientResource(prescription: PrescriptionRecord): Patient {
+export function patientResource(prescription: Pick<PrescriptionRecord, 'patient'>): Patient {
   const { patient } = prescription;
   return {
     resourceType: 'Patient',
@@ -48,7 +48,7 @@ export function patientResource(prescription: PrescriptionRecord): Patient {
 }
 
 /** The prescriber as the ordonnance prints them, identified as FR Core Practitioner does: IDNPS and RPPS. */
-export function practitionerResource(prescription: PrescriptionRecord): Practitioner {
+export function practitionerResource(prescription: Pick<PrescriptionRecord, 'prescriber' | 'prescriberRpps'>): Practitioner {
   const { prescriber, prescriberRpps } = prescription;
   return {
     resourceType: 'Practitioner',
@@ -72,6 +72,7 @@ export function practitionerResource(prescription: PrescriptionRecord): Practiti
       },
     ],
     name: [{ use: 'usual', text: prescriber.name }],
+    ...(prescriber.specialty ? { qualification: [{ code: { text: prescriber.specialty } }] } : {}),
     ...(prescriber.phone ? { telecom: [{ system: 'phone' as const, value: prescriber.phone, use: 'work' as const }] } : {}),
     address: [
       {
@@ -92,8 +93,8 @@ export function practitionerResource(prescription: PrescriptionRecord): Practiti
  * prescription is dispensed (docs/fhir.md#the-prescription-bundle).
  */
 export function prescriptionBundle(prescription: PrescriptionRecord, baseUrl: string, now: Date): Bundle {
-  const patient = entryName(prescription.id, 'patient');
-  const practitioner = entryName(prescription.id, 'prescriber');
+  const patient = prescriptionEntryName(prescription.id, 'patient');
+  const practitioner = prescriptionEntryName(prescription.id, 'prescriber');
   const lines: BundleEntry[] = prescription.lines.map((line) => ({
     fullUrl: `${baseUrl}/MedicationRequest/${medicationRequestId(prescription.id, line.lineNo)}`,
     resource: medicationRequest(prescription, line, { patient, practitioner }),
@@ -130,10 +131,15 @@ export function searchsetBundle(
     type: 'searchset',
     timestamp: now.toISOString(),
     link: [{ relation: 'self', url: links.self }, ...(links.next ? [{ relation: 'next' as const, url: links.next }] : [])],
-    entry: matches.map(({ prescription, line }) => ({
-      fullUrl: `${links.baseUrl}/MedicationRequest/${medicationRequestId(prescription.id, line.lineNo)}`,
-      resource: medicationRequest(prescription, line),
-      search: { mode: 'match' as const },
-    })),
+    // An empty array is no element at all in FHIR JSON: a search that found nothing has no `entry`.
+    ...(matches.length > 0
+      ? {
+          entry: matches.map(({ prescription, line }) => ({
+            fullUrl: `${links.baseUrl}/MedicationRequest/${medicationRequestId(prescription.id, line.lineNo)}`,
+            resource: medicationRequest(prescription, line),
+            search: { mode: 'match' as const },
+          })),
+        }
+      : {}),
   };
 }

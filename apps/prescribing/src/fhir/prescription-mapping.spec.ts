@@ -165,7 +165,7 @@ describe('the prescription as a Bundle', () => {
       type: 'collection',
       timestamp: '2026-03-03T08:00:00.000Z',
     });
-    expect(bundle.entry.map((entry) => entry.resource.resourceType)).toEqual([
+    expect(bundle.entry!.map((entry) => entry.resource!.resourceType)).toEqual([
       'Patient',
       'Practitioner',
       'MedicationRequest',
@@ -174,7 +174,7 @@ describe('the prescription as a Bundle', () => {
   });
 
   it('links each line to the patient and prescriber entries, and each line to where it can be read alone', () => {
-    const [patient, practitioner, ...lines] = bundle.entry;
+    const [patient, practitioner, ...lines] = bundle.entry!;
     expect(patient.fullUrl).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     for (const line of lines) {
       const request = line.resource as MedicationRequest;
@@ -187,8 +187,8 @@ describe('the prescription as a Bundle', () => {
   it('names the patient and prescriber entries the same on every read, and differently for another prescription', () => {
     const again = prescriptionBundle(prescription(), BASE, new Date());
     const other = prescriptionBundle(prescription({ id: 'XC2B7K8H3JQ9D4TZ27' as PrescriptionId }), BASE, new Date());
-    expect(again.entry.slice(0, 2).map((entry) => entry.fullUrl)).toEqual(bundle.entry.slice(0, 2).map((entry) => entry.fullUrl));
-    expect(other.entry[0].fullUrl).not.toBe(bundle.entry[0].fullUrl);
+    expect(again.entry!.slice(0, 2).map((entry) => entry.fullUrl)).toEqual(bundle.entry!.slice(0, 2).map((entry) => entry.fullUrl));
+    expect(other.entry![0].fullUrl).not.toBe(bundle.entry![0].fullUrl);
   });
 
   it('makes version 5 UUIDs as RFC 9562 does (the URL namespace)', () => {
@@ -197,14 +197,14 @@ describe('the prescription as a Bundle', () => {
   });
 
   it('identifies the patient by INS and the prescriber by IDNPS and RPPS', () => {
-    const patient = bundle.entry[0].resource as Patient;
+    const patient = bundle.entry![0].resource as Patient;
     expect(patient).toMatchObject({
       identifier: [{ system: INS_NIR_SYSTEM, value: '284037512345678', use: 'official' }],
       name: [{ family: 'Martin', given: ['Camille'] }],
       gender: 'female',
       birthDate: '1984-03-17',
     });
-    const practitioner = bundle.entry[1].resource as Practitioner;
+    const practitioner = bundle.entry![1].resource as Practitioner;
     expect(practitioner.identifier.map(({ system, value }) => ({ system, value }))).toEqual([
       { system: IDNPS_SYSTEM, value: '810000000009' },
       { system: RPPS_SYSTEM, value: '10000000009' },
@@ -230,7 +230,7 @@ describe('a page of search results', () => {
       { relation: 'self', url: `${BASE}/MedicationRequest?_count=1` },
       { relation: 'next', url: `${BASE}/MedicationRequest?_count=1&cursor=abc` },
     ]);
-    expect(bundle.entry).toEqual([
+    expect(bundle.entry!).toEqual([
       {
         fullUrl: `${BASE}/MedicationRequest/VFQEXDE5Z7ZXB6D741-2`,
         resource: medicationRequest(issued, issued.lines[1]),

@@ -13,12 +13,15 @@ export interface RememberedAnswer extends StoredAnswer<unknown> {
   hash: string;
 }
 
-export interface PrescriberPage {
+/** Which of a prescriber's prescriptions a page holds; every field narrows it. */
+export interface PrescriberFilter {
   patientPseudonym?: string;
-  status?: PrescriptionStatus;
-  /** The last prescription of the previous page. */
-  after?: { issuedAt: Date; id: string };
-  limit: number;
+  /** Any of these (an empty list matches none). */
+  statuses?: PrescriptionStatus[];
+  issuedFrom?: Date;
+  issuedBefore?: Date;
+  /** Where the page resumes in newest-first order: after this prescription, or from it on when `inclusive`. */
+  resume?: { issuedAt: Date; id: string; inclusive: boolean };
 }
 
 const COLUMNS = `id, prescriber_rpps, prescriber, patient_pseudonym, patient, lines, secure, status, issued_at, valid_until,
@@ -89,10 +92,12 @@ const PAGE_FOR_PRESCRIBER = statement(
   `SELECT ${COLUMNS} FROM prescription
    WHERE prescriber_rpps = $1
      AND ($2::text IS NULL OR patient_pseudonym = $2)
-     AND ($3::text IS NULL OR status = $3)
-     AND ($4::timestamptz IS NULL OR (issued_at, id) < ($4, $5::char(18)))
+     AND ($3::text[] IS NULL OR status = ANY($3))
+     AND ($4::timestamptz IS NULL OR issued_at >= $4)
+     AND ($5::timestamptz IS NULL OR issued_at < $5)
+     AND ($6::timestamptz IS NULL OR (issued_at, id) < ($6, $7::char(18)) OR ($8 AND (issued_at, id) = ($6, $7::char(18))))
    ORDER BY issued_at DESC, id DESC
-   LIMIT $6`,
+   LIMIT $9`,
 );
 const EXPIRE_DUE = statement(
   'prescription_expire_due',
@@ -170,15 +175,19 @@ export class PrescriptionRepository {
     await tx.query(CANCEL, [id, at, reason]);
   }
 
-  /** A prescriber's prescriptions, newest first, one row more than `limit` when another page follows. */
-  async pageForPrescriber(rpps: string, page: PrescriberPage): Promise<Prescription[]> {
+  /** Up to `limit` of a prescriber's prescriptions, newest first. */
+  async pageForPrescriber(rpps: string, filter: PrescriberFilter, limit: number): Promise<Prescription[]> {
+    if (filter.statuses?.length === 0) return [];
     const rows = await this.sql.query<PrescriptionRow>(PAGE_FOR_PRESCRIBER, [
       rpps,
-      page.patientPseudonym ?? null,
-      page.status ?? null,
-      page.after?.issuedAt ?? null,
-      page.after?.id ?? null,
-      page.limit + 1,
+      filter.patientPseudonym ?? null,
+      filter.statuses ?? null,
+      filter.issuedFrom ?? null,
+      filter.issuedBefore ?? null,
+      filter.resume?.issuedAt ?? null,
+      filter.resume?.id ?? null,
+      filter.resume?.inclusive ?? false,
+      limit,
     ]);
     return rows.map(toPrescription);
   }

@@ -49,12 +49,15 @@ export class PrescriptionsController {
   @AccessLogged('prescription.list')
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ListPrescriptionsQuery) {
     const limit = query.limit ?? 20;
-    const rows = await this.prescriptions.pageForPrescriber(principal.rpps!, {
-      patientPseudonym: query.patient ? pseudonymise(query.patient, this.patientKeys) : undefined,
-      status: query.status,
-      after: query.cursor ? cursorPosition(query.cursor) : undefined,
-      limit,
-    });
+    const rows = await this.prescriptions.pageForPrescriber(
+      principal.rpps!,
+      {
+        patientPseudonym: query.patient ? pseudonymise(query.patient, this.patientKeys) : undefined,
+        statuses: query.status ? [query.status] : undefined,
+        resume: query.cursor ? { ...cursorPosition(query.cursor), inclusive: false } : undefined,
+      },
+      limit + 1, // one more than shown tells whether another page follows
+    );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
