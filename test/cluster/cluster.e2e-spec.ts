@@ -1,39 +1,37 @@
-// Cluster mode, smoke test: three Kafka brokers, two instances of every service behind HAProxy.
-// Lifecycles run through the balancer while the broker leading most of ordo.prescriptions is
-// killed; they go on, and every prescription reaches dispensing and fraud once.
-import { Topics, allTopics } from '@ordo/contracts';
-import { describeReplication, killBroker, leaderOfMostPartitions } from '../../tools/local/kafka-cluster';
-import { resolve } from 'node:path';
-import { eventually } from '../support/ordo-system';
+// Cluster mode: three Kafka brokers, two instances of every service behind HAProxy. Whole
+// lifecycles run through the balancer from a few counters while things fail one at a time: the
+// broker leading the busiest partition is SIGKILLed, then one instance of each service, each
+// started again after. The clients must meet only retriable answers, and only briefly after each
+// kill; every answer they got must be in every service's database exactly once, and every event on
+// its topic. Then a rolling restart (every service's second instance leaves, then joins) under load
+// must pause consumption briefly and lose nothing.
+//
+// CLUSTER_TEST=long (`npm run test:cluster-long`) runs more counters, longer, and the kills three
+// times over (the other instance each round).
+import { allTopics } from '@ordo/contracts';
+import { describeReplication } from '../../tools/local/kafka-cluster';
+import { SERVICES } from '../../tools/local/services';
 import { finess, rpps } from '../support/fixtures';
 import { ClusterStack } from './cluster-stack';
+import { clusterTestPlan } from './cluster-test-plan';
+import { checkExactlyOnce } from './exactly-once';
+import { FailureDrill, describeWindow, seconds } from './failure-drill';
+import { GroupWatch } from './group-watch';
 import { LifecycleTraffic } from './lifecycle-traffic';
 
-const root = resolve(__dirname, '..', '..');
 /** Ports of this test's own: Kafka 29592/29594/29596 (controllers one above), HTTP 25001–25004, instances from 25101. */
 const KAFKA_PORT = 29592;
 const BASE_PORT = 25000;
-const WORKERS = 4;
-const BEFORE_KILL_MS = 15_000;
-const AFTER_KILL_MS = 40_000;
-/** How long clients may meet retriable answers, or lifecycles stall, after the broker dies. */
-const TOLERATED_WINDOW_MS = 45_000;
+const PLAN = clusterTestPlan();
+/** How long after a kill clients may meet retriable answers. */
+const TOLERATED_ERROR_WINDOW_MS = 10_000;
+/** How long lifecycles may stop completing after a kill: the dead member's partitions wait for its session to time out (8 s). */
+const TOLERATED_STALL_MS = 30_000;
+/** How long a group may rebalance when an instance leaves or joins. */
+const TOLERATED_PAUSE_MS = 15_000;
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-/** Waits until no partition of any topic is led by `broker` (the controller has fenced it and elected others). */
-async function untilLedElsewhere(stack: ClusterStack, broker: number): Promise<void> {
-  await eventually(
-    async () => {
-      const topics = await describeReplication(stack.kafka.brokers, allTopics());
-      return topics.every((topic) => topic.partitions.every((partition) => partition.leader >= 0 && partition.leader !== broker))
-        ? true
-        : undefined;
-    },
-    60_000,
-    `every partition led by a broker other than ${broker}`,
-  );
-}
+const say = (line: string) => process.stdout.write(`\x1b[36m[cluster]\x1b[0m ${line}\n`);
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 describe('cluster mode: three brokers, two instances of each service behind HAProxy', () => {
   let stack: ClusterStack;
@@ -42,7 +40,7 @@ describe('cluster mode: three brokers, two instances of each service behind HAPr
   beforeAll(async () => {
     stack = await ClusterStack.start({ kafkaPort: KAFKA_PORT, basePort: BASE_PORT, instances: 2 });
     pharmacists = await Promise.all(
-      Array.from({ length: WORKERS }, (_, index) =>
+      Array.from({ length: PLAN.workers }, (_, index) =>
         stack.token({ role: 'pharmacist', finess: finess(`7500010${index}`), rpps: rpps(`200000010${index}`) }),
       ),
     );
@@ -100,91 +98,107 @@ describe('cluster mode: three brokers, two instances of each service behind HAPr
     );
   });
 
-  it('keeps lifecycles going when the broker leading most of ordo.prescriptions is killed, each prescription applied once', async () => {
+  it('loses nothing and applies nothing twice while a broker and then one instance of each service are SIGKILLed and started again', async () => {
     const traffic = new LifecycleTraffic(stack, pharmacists);
+    const drill = new FailureDrill(stack, say);
+    let drilled = false;
     const started = Date.now();
-    const running = traffic.run(WORKERS, started + BEFORE_KILL_MS + AFTER_KILL_MS);
+    const running = traffic.run(PLAN.workers, () => drilled);
 
-    await new Promise((done) => setTimeout(done, BEFORE_KILL_MS));
-    const leader = await leaderOfMostPartitions(stack.kafka.brokers, Topics.prescriptions);
-    const killedAt = Date.now();
-    killBroker(root, stack.kafka, leader.broker);
-    console.log(
-      `killed broker ${leader.broker} (leader of partitions ${leader.partitions.join(', ')} of ${Topics.prescriptions}) at +${seconds(killedAt - started)}`,
-    );
-    const leadersMoved = untilLedElsewhere(stack, leader.broker).then(() => Date.now() - killedAt);
+    for (let round = 0; round < PLAN.rounds; round++) {
+      await sleep(PLAN.steadyMs);
+      await drill.killBusiestBroker(PLAN.downMs);
+      for (const name of SERVICES) {
+        await sleep(PLAN.steadyMs);
+        await drill.killInstance(name, round % 2, PLAN.downMs);
+      }
+    }
+    await sleep(PLAN.steadyMs);
+    await drill.settled();
+    drilled = true;
     await running;
 
-    // What clients saw: retriable answers after the kill, and how long lifecycles stopped completing.
-    const after = traffic.setbacks.filter((setback) => setback.at >= killedAt);
-    const completions = traffic
-      .completed()
-      .map((lifecycle) => lifecycle.dispensedAt!)
-      .sort((a, b) => a - b);
-    const firstAfterKill = completions.find((at) => at > killedAt);
-    const lastBefore = completions.filter((at) => at <= killedAt).pop() ?? killedAt;
-    const stall = (firstAfterKill ?? Date.now()) - lastBefore;
-    const propagation = (from: number, to: number) =>
-      Math.max(
-        0,
-        ...traffic.lifecycles
-          .filter((l) => l.issuedAt && l.knownAt && l.issuedAt >= from && l.issuedAt < to)
-          .map((l) => l.knownAt! - l.issuedAt!),
-      );
-    const unanswered = traffic.lifecycles.filter((l) => l.claimedAt && l.claimedAt >= killedAt && l.verdictSource !== 'fraud');
-    const renewals = stack.deployment.instances().flatMap((instance) => instance.output.filter((line) => line.includes('new producer id')));
-    const byAnswer = new Map<string, number>();
-    for (const setback of after)
-      byAnswer.set(`${setback.step} ${setback.answer}`, (byAnswer.get(`${setback.step} ${setback.answer}`) ?? 0) + 1);
-    console.log(
+    const windows = drill.windows(traffic);
+    const completed = traffic.completed();
+    say(
       [
-        `lifecycles: ${traffic.completed().length} completed of ${traffic.lifecycles.length} (${completions.filter((at) => at > killedAt).length} after the kill)`,
-        `retriable answers after the kill: ${after.length}${after.length ? ` (${[...byAnswer].map(([what, n]) => `${what} ×${n}`).join(', ')}), from +${seconds(after[0].at - killedAt)} to +${seconds(after[after.length - 1].at - killedAt)}` : ''}`,
-        `no lifecycle completed for ${seconds(stall)} around the kill (last before it ${seconds(killedAt - lastBefore)} earlier)`,
-        `partitions led by broker ${leader.broker} had a new leader after ${seconds(await leadersMoved)}`,
-        `issued → known to dispensing: at most ${seconds(propagation(started, killedAt))} before the kill, ${seconds(propagation(killedAt, Date.now()))} after`,
-        `claims without fraud's verdict in time (non-narcotic: they proceed): ${unanswered.length}${unanswered.length ? `, from +${seconds(Math.min(...unanswered.map((l) => l.claimedAt!)) - killedAt)} to +${seconds(Math.max(...unanswered.map((l) => l.claimedAt!)) - killedAt)}` : ''}`,
-        `producers that started a new producer id after a failed send: ${renewals.length}`,
+        `${completed.length} lifecycles completed of ${traffic.lifecycles.length} in ${seconds(Date.now() - started)} (${PLAN.workers} counters)`,
+        ...windows.map(describeWindow),
+        `claims without fraud's verdict in time (non-narcotic: they proceed): ${traffic.lifecycles.filter((l) => l.claimedAt && l.verdictSource !== 'fraud').length}`,
+      ].join('\n'),
+    );
+
+    // The clients: every lifecycle went through, retrying only what may be retried, briefly after each kill.
+    expect(traffic.lifecycles.filter((lifecycle) => lifecycle.failure).map((lifecycle) => lifecycle.failure)).toEqual([]);
+    expect(traffic.setbacks.filter((setback) => !setback.retriable)).toEqual([]);
+    for (const window of windows)
+      expect({
+        what: window.disruption.what,
+        errorWindowWithin: window.errorWindowMs <= TOLERATED_ERROR_WINDOW_MS,
+        kept: window.stallMs <= TOLERATED_STALL_MS,
+      }).toEqual({ what: window.disruption.what, errorWindowWithin: true, kept: true });
+
+    // Every service's database and the topics: each answer a client got, reflected exactly once.
+    const report = await checkExactlyOnce(stack, traffic.lifecycles);
+    say(
+      `exactly once: ${report.prescriptions} prescriptions (${report.dispensed} dispensed) in prescribing, dispensing, fraud and ops' history, ` +
+        `${report.messages} messages on the topics (${report.copies} copies of an event, dropped by the inboxes)`,
+    );
+    expect(report.problems).toEqual([]);
+  }, 900_000);
+
+  it('pauses consumption briefly and loses nothing when an instance of each service leaves and another joins under load', async () => {
+    const traffic = new LifecycleTraffic(stack, pharmacists);
+    const groups = new GroupWatch(stack.kafka.brokers, [...SERVICES.map((name) => `ordo-${name}`), 'ordo-fraud-verdicts']);
+    await groups.start();
+    let done = false;
+    const running = traffic.run(PLAN.workers, () => done);
+
+    const moves: { what: string; at: number }[] = [];
+    for (let round = 0; round < PLAN.rounds; round++) {
+      await sleep(PLAN.steadyMs);
+      // A rolling restart, as a deployment does it: SIGTERM (the instance leaves its groups), then a new one joins.
+      moves.push({ what: 'leave', at: Date.now() });
+      await Promise.all(SERVICES.map((name) => stack.deployment.stopInstance(name, 1)));
+      say(`the second instance of every service stopped (SIGTERM)`);
+      await sleep(PLAN.steadyMs);
+      moves.push({ what: 'join', at: Date.now() });
+      await Promise.all(SERVICES.map((name) => stack.deployment.startInstance(name, 1)));
+      say(`the second instance of every service started again`);
+    }
+    await sleep(PLAN.steadyMs);
+    done = true;
+    await running;
+    const pauses = await groups.stop();
+
+    const lines = moves.map(({ what, at }, index) => {
+      const until = moves[index + 1]?.at ?? Infinity;
+      const during = pauses.filter((pause) => pause.from >= at && pause.from < until);
+      const longest = new Map<string, number>();
+      for (const pause of during) longest.set(pause.group, Math.max(longest.get(pause.group) ?? 0, pause.to - pause.from));
+      const propagation = traffic.lifecycles
+        .filter((l) => l.issuedAt && l.knownAt && l.issuedAt >= at && l.issuedAt < until)
+        .map((l) => l.knownAt! - l.issuedAt!);
+      return `${what}: groups rebalancing ${[...longest].map(([group, ms]) => `${group} ${seconds(ms)}`).join(', ') || 'never seen'}; issued → known to dispensing at most ${seconds(Math.max(0, ...propagation))}`;
+    });
+    const answers = [...new Set(traffic.setbacks.map((setback) => `${setback.step} ${setback.answer}`))];
+    say(
+      [
+        `${traffic.completed().length} lifecycles completed of ${traffic.lifecycles.length}`,
+        ...lines,
+        `retriable answers met by clients: ${traffic.setbacks.length}${answers.length ? ` (${answers.join(', ')})` : ''}`,
       ].join('\n'),
     );
 
     expect(traffic.lifecycles.filter((lifecycle) => lifecycle.failure).map((lifecycle) => lifecycle.failure)).toEqual([]);
-    expect(after.filter((setback) => !setback.retriable)).toEqual([]);
-    if (after.length) expect(after[after.length - 1].at - killedAt).toBeLessThan(TOLERATED_WINDOW_MS);
-    expect(firstAfterKill).toBeDefined();
-    expect(stall).toBeLessThan(TOLERATED_WINDOW_MS);
-
-    // Every prescription issued: known to dispensing once, dispensed once, and in fraud once (its
-    // issued event counted once for its prescriber, its dispensed event once for it).
-    const ids = traffic.lifecycles.map((lifecycle) => lifecycle.id!).filter(Boolean);
-    const fraudDb = await stack.db('fraud');
-    const dispensingDb = await stack.db('dispensing');
-    await eventually(
-      async () => {
-        const { rows } = await fraudDb.query('SELECT count(*)::int AS n FROM watched_prescription WHERE id = ANY($1) AND dispensings > 0', [
-          ids,
-        ]);
-        return rows[0].n === ids.length ? true : undefined;
-      },
-      90_000,
-      `fraud to see all ${ids.length} prescriptions dispensed`,
-    );
-    const { rows: known } = await dispensingDb.query('SELECT id FROM dispensable_prescription WHERE id = ANY($1)', [ids]);
-    expect(known).toHaveLength(ids.length);
-    const { rows: dispensations } = await dispensingDb.query(
-      'SELECT prescription_id, count(*)::int AS n FROM dispensation WHERE prescription_id = ANY($1) GROUP BY prescription_id',
-      [ids],
-    );
-    expect(dispensations).toHaveLength(ids.length);
-    expect(dispensations.filter((row: { n: number }) => row.n !== 1)).toEqual([]);
-    const { rows: watched } = await fraudDb.query('SELECT id, dispensings FROM watched_prescription WHERE id = ANY($1)', [ids]);
-    expect(watched).toHaveLength(ids.length);
-    expect(watched.filter((row: { dispensings: number }) => row.dispensings !== 1)).toEqual([]);
-    const { rows: issuedCounts } = await fraudDb.query(
-      'SELECT coalesce(sum(count), 0)::int AS n FROM prescriber_day WHERE prescriber_rpps = ANY($1)',
-      [traffic.lifecycles.map((lifecycle) => lifecycle.prescriber)],
-    );
-    expect(issuedCounts[0].n).toBe(ids.length);
-    console.log(`exactly once: ${ids.length} prescriptions, each known to dispensing, dispensed once, counted once by fraud`);
-  }, 240_000);
+    expect(traffic.setbacks.filter((setback) => !setback.retriable)).toEqual([]);
+    for (const pause of pauses)
+      expect({ group: pause.group, pausedWithin: pause.to - pause.from <= TOLERATED_PAUSE_MS }).toEqual({
+        group: pause.group,
+        pausedWithin: true,
+      });
+    const report = await checkExactlyOnce(stack, traffic.lifecycles);
+    say(`exactly once: ${report.prescriptions} prescriptions (${report.dispensed} dispensed), ${report.messages} messages on the topics`);
+    expect(report.problems).toEqual([]);
+  }, 600_000);
 });

@@ -2,7 +2,9 @@
 // while something fails: issue, wait until dispensing knows the prescription, scan, claim,
 // dispense. A step that meets a retriable answer (502, 503, 504 from the balancer or a service,
 // a connection refused or reset) is sent again with the same Idempotency-Key, and every such
-// answer is recorded with its time, so a test can say how long clients saw them.
+// answer is recorded with its time, so a test can say how long clients saw them. A 2xx that does not
+// answer what was asked (another prescription, another claim) is a wrong answer: the lifecycle stops
+// there, and it is recorded like a non-retriable setback.
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { freshPatientIns, prescriptionRequest, rpps } from '../support/fixtures';
@@ -29,9 +31,14 @@ export interface Lifecycle {
   issuedAt?: number;
   knownAt?: number;
   claimedAt?: number;
+  /** How long the claim took (fraud's verdict included), retries included. */
+  claimMs?: number;
+  claimId?: string;
   /** Where the claim's verdict came from: `fraud`, or `timeout-fail-open` when fraud did not answer in time. */
   verdictSource?: string;
   dispensedAt?: number;
+  /** The dispensation the client was given. */
+  dispensationId?: string;
   /** Why it stopped short, when it did. */
   failure?: string;
 }
@@ -49,18 +56,20 @@ let prescribers = 0;
 export class LifecycleTraffic {
   readonly lifecycles: Lifecycle[] = [];
   readonly setbacks: Setback[] = [];
+  private readonly issuedIds = new Set<string>();
 
   constructor(
     private readonly stack: ClusterStack,
     private readonly pharmacists: string[],
   ) {}
 
-  /** `workers` counters, each running lifecycles one after the other until `until` (epoch ms). */
-  async run(workers: number, until: number): Promise<void> {
+  /** `workers` counters, each running lifecycles one after the other until `until` (epoch ms) or until `until()` says so. */
+  async run(workers: number, until: number | (() => boolean)): Promise<void> {
     const dispensingDb = this.stack.pool('dispensing');
+    const going = typeof until === 'number' ? () => Date.now() < until : () => !until();
     await Promise.all(
       Array.from({ length: workers }, async (_, worker) => {
-        while (Date.now() < until) await this.lifecycle(this.pharmacists[worker % this.pharmacists.length], dispensingDb);
+        while (going()) await this.lifecycle(this.pharmacists[worker % this.pharmacists.length], dispensingDb);
       }),
     );
   }
@@ -82,18 +91,45 @@ export class LifecycleTraffic {
       });
       const issued = await this.call('issue', 'prescribing', '/v1/prescriptions', prescriber, request, 201);
       lifecycle.id = issued.id as string;
+      if (typeof lifecycle.id !== 'string' || this.issuedIds.has(lifecycle.id))
+        this.wrong('issue', `prescription ${lifecycle.id} given twice`);
+      this.issuedIds.add(lifecycle.id);
       lifecycle.issuedAt = Date.now();
       await this.untilKnown(lifecycle.id, dispensingDb);
       lifecycle.knownAt = Date.now();
       await this.call('scan', 'dispensing', '/v1/scans', pharmacist, { typedId: lifecycle.id }, 200);
+      const claimStarted = Date.now();
       const claimed = await this.call('claim', 'dispensing', '/v1/claims', pharmacist, { typedId: lifecycle.id }, 201);
       lifecycle.claimedAt = Date.now();
+      lifecycle.claimMs = lifecycle.claimedAt - claimStarted;
+      lifecycle.claimId = claimed.claimId as string;
+      const claimedPrescription = (claimed.prescription as { id?: string } | undefined)?.id;
+      if (claimedPrescription !== lifecycle.id) this.wrong('claim', `claimed ${claimedPrescription} for ${lifecycle.id}`);
       lifecycle.verdictSource = (claimed.verdict as { source?: string } | undefined)?.source;
-      await this.call('dispense', 'dispensing', `/v1/claims/${claimed.claimId}/dispense`, pharmacist, { secret: claimed.secret }, 201);
+      const dispensed = await this.call(
+        'dispense',
+        'dispensing',
+        `/v1/claims/${claimed.claimId}/dispense`,
+        pharmacist,
+        { secret: claimed.secret },
+        201,
+      );
+      if (dispensed.prescriptionId !== lifecycle.id || dispensed.claimId !== lifecycle.claimId)
+        this.wrong(
+          'dispense',
+          `dispensed ${dispensed.prescriptionId} (claim ${dispensed.claimId}) for ${lifecycle.id} (claim ${lifecycle.claimId})`,
+        );
+      lifecycle.dispensationId = dispensed.id as string;
       lifecycle.dispensedAt = Date.now();
     } catch (error) {
       lifecycle.failure = (error as Error).message;
     }
+  }
+
+  /** A 2xx that answers something else than what was asked. */
+  private wrong(step: Step, what: string): never {
+    this.setbacks.push({ step, at: Date.now(), answer: 'wrong answer', retriable: false });
+    throw new StepFailed(`${step}: ${what}`);
   }
 
   private async untilKnown(id: string, dispensingDb: Pool): Promise<void> {

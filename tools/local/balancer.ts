@@ -38,9 +38,13 @@ export interface Balancer {
  * HAProxy's configuration: one `listen` section per service, round robin over its instances,
  * each checked every second on `/health/ready` and taken out after two failed checks (back after
  * two good ones). A request that cannot connect to an instance (killed, not yet listening) is sent
- * to another one: it never reached a service, so sending it again repeats nothing. With every
- * instance out, clients get 503. The services trust X-Forwarded-For (Fastify's trustProxy): the
- * balancer drops whatever a client put there and gives the address it sees.
+ * to another one: it never reached a service, so sending it again repeats nothing. A request the
+ * instance took but died before answering (the connection closed without a response) is sent to
+ * another one too, when repeating it is harmless: a GET, or a POST with an Idempotency-Key, which
+ * the services answer from what they stored the first time. Anything else gets the 502 and the
+ * client decides. With every instance out, clients get 503. Clients are told to drop an idle
+ * connection before the balancer does. The services trust X-Forwarded-For
+ * (Fastify's trustProxy): the balancer drops whatever a client put there and gives the address it sees.
  */
 export function balancerConfig(options: Pick<BalancerOptions, 'services' | 'statsPort'>): string {
   const lines = [
@@ -65,7 +69,10 @@ export function balancerConfig(options: Pick<BalancerOptions, 'services' | 'stat
     // (the 1 s interval) took ready instances out.
     '  timeout check 3s',
     '  retries 2',
+    // Each retry goes to another instance. An instance that died holding a request answers nothing
+    // (empty-response); the sections below allow that retry only where repeating is harmless.
     '  option redispatch 1',
+    '  retry-on conn-failure empty-response',
     '  default-server inter 1s fall 2 rise 2',
     '',
     'listen stats',
@@ -81,6 +88,12 @@ export function balancerConfig(options: Pick<BalancerOptions, 'services' | 'stat
       `  bind 127.0.0.1:${service.port}`,
       '  balance roundrobin',
       '  http-request del-header X-Forwarded-For',
+      '  http-request disable-l7-retry if !METH_GET !METH_HEAD !{ req.hdr(idempotency-key) -m found }',
+      // The instance's Keep-Alive (Node's `timeout=72`) describes its connection to the balancer, not
+      // the client's: passed on, a client reuses a connection the balancer closes after 10 s idle
+      // (timeout http-keep-alive), and a request sent as it closes fails with a reset. Clients are
+      // told a shorter time than the balancer keeps.
+      '  http-response set-header Keep-Alive timeout=5',
       '  option forwardfor',
       '  option httpchk',
       '  http-check send meth GET uri /health/ready',

@@ -47,6 +47,28 @@ describe('the local deployment', () => {
     );
   });
 
+  it('sends a request an instance died holding to another one only when repeating it is harmless: a GET, or a POST with an Idempotency-Key', () => {
+    const config = balancerConfig({
+      statsPort: 3100,
+      services: [{ name: 'prescribing', port: 3001, servers: [{ name: 'prescribing-1', port: 3101 }] }],
+    });
+    const lines = config.split('\n').map((line) => line.trim());
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'retries 2',
+        'option redispatch 1',
+        'retry-on conn-failure empty-response',
+        'http-request disable-l7-retry if !METH_GET !METH_HEAD !{ req.hdr(idempotency-key) -m found }',
+      ]),
+    );
+  });
+
+  it("tells clients to drop an idle connection before the balancer does, not the instance's 72 s", () => {
+    const config = balancerConfig({ statsPort: 3100, services: [{ name: 'ops', port: 3004, servers: [{ name: 'ops-1', port: 3104 }] }] });
+    const lines = config.split('\n').map((line) => line.trim());
+    expect(lines).toEqual(expect.arrayContaining(['timeout http-keep-alive 10s', 'http-response set-header Keep-Alive timeout=5']));
+  });
+
   it('takes 1 broker, or 3 and more, never 2: a quorum of two stops when either node does', () => {
     expect(loadConfig(toolSettings, {}).ORDO_BROKERS).toBe(1);
     expect(loadConfig(toolSettings, { ORDO_BROKERS: '3' }).ORDO_BROKERS).toBe(3);

@@ -129,11 +129,16 @@ export class LocalDeployment {
     };
   }
 
-  /** Starts (or starts again) instance `index` of a service and waits until it is ready. */
-  async startInstance(name: ServiceName, index: number): Promise<ServiceInstance> {
+  /**
+   * Starts (or starts again) instance `index` of a service and waits until it is ready; `env`, for
+   * this start only, over the deployment's settings (a benchmark switching a setting between runs).
+   */
+  async startInstance(name: ServiceName, index: number, env: NodeJS.ProcessEnv = {}): Promise<ServiceInstance> {
     const label = this.label(name, index);
     const port = instancePort(this.options.layout, name, index);
-    const spawned = spawnService(this.options.root, name, port, this.instanceEnv(name), (line) => this.options.onLine?.(label, line));
+    const spawned = spawnService(this.options.root, name, port, { ...this.instanceEnv(name), ...env }, (line) =>
+      this.options.onLine?.(label, line),
+    );
     const instance: ServiceInstance = { ...spawned, index, label, port };
     this.running.set(label, instance);
     this.writePid(`service-${label}`, spawned.child.pid);
