@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { isInfrastructureError } from '@ordo/messaging';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from './domain-error';
 
@@ -34,6 +35,17 @@ export class HttpErrorFilter implements ExceptionFilter {
         statusCode: fastifyError.statusCode,
         code: fastifyError.code ?? codeForStatus(fastifyError.statusCode),
         message: fastifyError.message,
+      });
+      return;
+    }
+    if (isInfrastructureError(exception)) {
+      // The database refused or lost the connection (too many clients, a restart): a retry, here or
+      // on another instance, may succeed (with its Idempotency-Key, it is answered once).
+      this.logger.warn(`answered 503, infrastructure unavailable: ${(exception as Error)?.message ?? String(exception)}`);
+      reply.status(503).header('retry-after', '1').send({
+        statusCode: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'a system Ordo depends on is unavailable; retry shortly',
       });
       return;
     }
