@@ -118,6 +118,9 @@ export class LocalDeployment {
       ...env,
       DATABASE_NAME: `${databasePrefix}_${name}`,
       QR_KEYS_URL: env.QR_KEYS_URL ?? `${this.url('prescribing')}/v1/keys`,
+      // A stopping instance fails its readiness and keeps serving until HAProxy (checks every 1 s,
+      // out after 2 failures) has taken it out.
+      ...(behindBalancer && !env.SHUTDOWN_DRAIN_MS ? { SHUTDOWN_DRAIN_MS: '3000' } : {}),
       // Ops derives the services' URLs from its own port, which behind the balancer is an instance's.
       ...(behindBalancer && !env.OPS_SERVICE_URLS
         ? {

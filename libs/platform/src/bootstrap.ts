@@ -6,7 +6,7 @@ import { authSettings } from '@ordo/auth';
 import { ConfigInvalid, ConfigOf, ServiceConfigModule, integer, loadConfig, text, type Settings } from '@ordo/config';
 import { databaseSettings } from '@ordo/database';
 import { ConsumerOwnership, KafkaEventServer, createKafka, ensureTopics, messagingConfig, messagingSettings } from '@ordo/messaging';
-import { PinoNestLogger, collectProcessMetrics, createLogger, logSettings, metrics } from '@ordo/observability';
+import { PinoNestLogger, Readiness, collectProcessMetrics, createLogger, logSettings, metrics } from '@ordo/observability';
 import { DataSource } from 'typeorm';
 import { HttpErrorFilter } from './http-error.filter';
 import { RateLimitModule, rateLimitSettings } from './rate-limit';
@@ -22,6 +22,15 @@ export function serviceSettings(service: string, defaultPort: number) {
     ...messagingSettings(service),
     HTTP_PORT: integer({ min: 0, max: 65535, default: defaultPort, defaultText: '`3001`–`3004`', desc: 'where the service listens' }),
     HTTP_HOST: text({ default: '127.0.0.1', desc: 'the address it listens on (`0.0.0.0` for every interface)' }),
+    SHUTDOWN_DRAIN_MS: integer({
+      min: 0,
+      max: 120_000,
+      default: 0,
+      unit: 'ms',
+      desc:
+        'on SIGTERM, how long the instance keeps serving while `/health/ready` answers 503, so that a balancer stops sending it ' +
+        "requests before it closes: above the balancer's check interval times its fall count (cluster mode and Kubernetes set it)",
+    }),
     ...logSettings,
     ...authSettings,
     ...rateLimitSettings,
@@ -64,7 +73,8 @@ export async function createService(
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.useGlobalInterceptors(new TraceInterceptor());
-  app.enableShutdownHooks();
+  if (config.SHUTDOWN_DRAIN_MS > 0) drainOnSignals(app, config.SHUTDOWN_DRAIN_MS, logger);
+  else app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance();
   // The APIs speak JSON only; without this, Fastify's built-in text/plain parser would hand a
@@ -103,6 +113,32 @@ export async function createService(
     );
   }
   return app;
+}
+
+/**
+ * As Nest's shutdown hooks, after a drain: `/health/ready` fails at once (a new readiness check that
+ * always does), requests keep being served for `drainMs`, then the app closes and the signal is
+ * raised again. An instance behind a balancer is taken out of rotation before it stops answering.
+ */
+function drainOnSignals(app: NestFastifyApplication, drainMs: number, logger: ReturnType<typeof createLogger>): void {
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+  const stop = (signal: NodeJS.Signals) => {
+    for (const other of signals) process.removeListener(other, stop);
+    app.get(Readiness).register('stopping', async () => {
+      throw new Error('the instance is stopping');
+    });
+    logger.info({ signal, drainMs }, `${signal}: not ready any more; serving for ${drainMs} ms, then stopping`);
+    setTimeout(() => {
+      app.close().then(
+        () => process.kill(process.pid, signal),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    }, drainMs);
+  };
+  for (const signal of signals) process.on(signal, stop);
 }
 
 /** The module every service app is built from: its configuration, then its own module. */
