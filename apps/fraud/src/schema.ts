@@ -6,6 +6,7 @@ import { InitialSchema1763800000000 } from './migrations/1763800000000-initial-s
 import { RulesHoldsCases1764000000000 } from './migrations/1764000000000-rules-holds-cases';
 import { ParkedEvents1764100000000 } from './migrations/1764100000000-parked-events';
 import { OutboxWithoutNotify1765200000000 } from './migrations/1765200000000-outbox-without-notify';
+import { Signals1765300000000 } from './migrations/1765300000000-signals';
 import { PatientActivity } from './state/patient-activity.entity';
 import { PrescriberRegistryEntry } from './state/prescriber-registry.entity';
 import { WatchedPrescription } from './state/watched-prescription.entity';
@@ -13,5 +14,11 @@ import { WatchedPrescription } from './state/watched-prescription.entity';
 export const fraudSchema = {
   service: 'fraud',
   entities: [FraudAlert, RuleHit, FraudHold, AuditEntry, WatchedPrescription, PatientActivity, PrescriberRegistryEntry],
-  migrations: [InitialSchema1763800000000, RulesHoldsCases1764000000000, ParkedEvents1764100000000, OutboxWithoutNotify1765200000000],
+  migrations: [
+    InitialSchema1763800000000,
+    RulesHoldsCases1764000000000,
+    ParkedEvents1764100000000,
+    OutboxWithoutNotify1765200000000,
+    Signals1765300000000,
+  ],
 };

@@ -43,6 +43,9 @@ export class AssessPrescription {
     if (fired.length === 0) return nothingFired();
     const state = await this.state.workingSet(context);
     const evidence = evidenceOf(event);
+    // What lies behind each signal this event fired (providers, supplies, …), read with the event in the case.
+    const signals = fired.filter((rule) => rule.details).map(({ code, reason, weight, details }) => ({ code, reason, weight, details }));
+    if (signals.length > 0) evidence.signals = signals;
     const now = new Date(event.time);
     const previous = [...state.hitsOn(prescriptionId)];
     const onPatient = patientPseudonym ? state.patientHits(patientPseudonym, prescriptionId, now) : [];

@@ -9,6 +9,8 @@ export interface EventEvidence {
   subject: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free JSON, as the event carried it
   data: Record<string, any>;
+  /** The signals this event fired that have something behind them to show: the providers, the overlapping supplies, … */
+  signals?: { code: string; reason: string; weight: number; details: unknown }[];
 }
 
 /** One rule fired by one event on one prescription. Scores are sums over these. */

@@ -8,7 +8,6 @@ import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { SERVICE_CONFIG } from '@ordo/config';
 import { fraudMetrics } from '../fraud.metrics';
 import type { FraudSettingsValues } from '../fraud.settings';
-import { StandingFeed } from './standing-feed';
 import type { VerdictWorkerData, VerdictWorkerMessage } from './verdict-worker';
 
 /**
@@ -17,8 +16,8 @@ import type { VerdictWorkerData, VerdictWorkerMessage } from './verdict-worker';
  * read, no transaction) and replies at once. It writes nothing: the service's inbox consumer
  * (group `ordo-fraud`) reads the same checks and records each as a pharmacy presentation exactly
  * once, so a redelivered check is answered again (dispensing keeps the first answer per checkId)
- * but never counted twice. The worker reads standings from the memory the main thread feeds after
- * each committed batch (`StandingFeed`), else from the database. A worker that dies is started again.
+ * but never counted twice. The worker reads each standing from the database. A worker that dies is
+ * started again.
  */
 @Injectable()
 export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -26,15 +25,11 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
   private worker?: Worker;
   private stopping = false;
   private nice = 0;
-  private readonly memoryCapacity: number;
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly feed: StandingFeed,
     @Inject(SERVICE_CONFIG) private readonly config: FraudSettingsValues,
-  ) {
-    this.memoryCapacity = config.FRAUD_VERDICT_MEMORY;
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.start();
@@ -70,7 +65,6 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
     const data: VerdictWorkerData = {
       databaseUrl: ((this.dataSource.driver as PostgresDriver).options as { url?: string }).url!,
       config: this.config,
-      heardFrom: this.feed.heardFrom,
     };
     // Built code runs the .js beside this file; under ts-node-like runners, the .ts.
     const script = existsSync(join(__dirname, 'verdict-worker.js'))
@@ -80,25 +74,19 @@ export class VerdictResponder implements OnApplicationBootstrap, BeforeApplicati
     const execArgv = process.execArgv.filter((flag) => !/^--(prof|cpu-prof|heap-prof|trace-gc)/.test(flag));
     const worker = new Worker(script, { workerData: data, execArgv });
     this.worker = worker;
-    if (this.memoryCapacity > 0) this.feed.attach((message) => worker.postMessage(message));
     return new Promise<void>((resolve, reject) => {
       worker.on('message', (message: VerdictWorkerMessage) => {
         if (message.kind === 'ready') {
-          this.logger.log(
-            `verdict worker answering checks${this.memoryCapacity > 0 ? ` (memory of up to ${this.memoryCapacity} prescriptions)` : ' (from the database)'}`,
-          );
+          this.logger.log('verdict worker answering checks from the database');
           resolve();
         } else if (message.kind === 'log') this.logger[message.level](message.message);
         else if (message.kind === 'counts') {
-          fraudMetrics.verdictStandings.inc({ source: 'memory' }, message.memory);
-          fraudMetrics.verdictStandings.inc({ source: 'database' }, message.database);
-          if (message.mismatches > 0) fraudMetrics.verdictMemoryMismatches.inc(message.mismatches);
+          fraudMetrics.verdictStandings.inc({ source: 'database' }, message.verdictSeconds.length);
           for (const seconds of message.verdictSeconds) fraudMetrics.verdictSeconds.observe(seconds);
         }
       });
       worker.once('error', (error) => this.logger.error(`verdict worker error: ${error.message}`));
       worker.once('exit', (code) => {
-        this.feed.detach();
         if (this.stopping) return;
         // A thread cannot raise its priority back: a replacement inherits the main thread's.
         this.logger.error(

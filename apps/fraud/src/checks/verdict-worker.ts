@@ -1,8 +1,7 @@
 // The verdict fast path, on a thread of its own: its event loop never waits behind the main
 // thread's event transactions (TypeORM, rules, outbox), which on a busy process would add their
-// CPU time to every verdict. It answers from what the main thread tells it after each committed
-// batch (StandingMemory) or, when that cannot tell, from fraud's database on a pool of its own. It
-// writes nothing.
+// CPU time to every verdict. It reads each check's standing from fraud's database, in one
+// statement on a pool of its own, and writes nothing.
 import { CloudEvent, FraudCheckRequested, Topics, decodeEventData, parseCloudEvent } from '@ordo/contracts';
 import { PeriodicCommits, createKafka, messagingConfig } from '@ordo/messaging';
 import { EachBatchPayload } from 'kafkajs';
@@ -12,17 +11,13 @@ import type { FraudSettingsValues } from '../fraud.settings';
 import { FraudRuleEngine } from '../rules/fraud-rule-engine';
 import { AnswerFraudCheck } from './answer-fraud-check.usecase';
 import { CheckStandingReader } from './check-standing.reader';
-import { RememberedStanding } from './check-standing.source';
 import { RecentPresentations } from './recent-presentations';
-import { StandingMemory, StandingMessage } from './standing-memory';
 import { VerdictPublisher } from './verdict-publisher';
 
 export interface VerdictWorkerData {
   databaseUrl: string;
   /** The service's settings, as the main thread read and checked them. */
   config: FraudSettingsValues;
-  /** When the main thread's consumer last heard from its group (epoch ms, shared memory). */
-  heardFrom: Float64Array;
 }
 
 /** What the worker tells the main thread. */
@@ -30,8 +25,8 @@ export type VerdictWorkerMessage =
   | { kind: 'ready' }
   | { kind: 'stopped' }
   | { kind: 'log'; level: 'log' | 'warn' | 'error'; message: string }
-  /** Since the last report: where standings came from, and each verdict's time in fraud (seconds, check received → verdict acknowledged). */
-  | { kind: 'counts'; memory: number; database: number; mismatches: number; verdictSeconds: number[] };
+  /** Since the last report: each verdict's time in fraud (seconds, check received → verdict acknowledged), one standing read from the database each. */
+  | { kind: 'counts'; verdictSeconds: number[] };
 
 /**
  * Checks being answered (standing read, verdict sent and acknowledged) while the consumer already
@@ -41,8 +36,7 @@ export type VerdictWorkerMessage =
 const MAX_IN_FLIGHT = 256;
 /**
  * FRAUD_VERDICT_STATS_MS: every so often, log how late Kafka delivered the checks (by the clocks of
- * their sender and of fraud) and what memory holds. Fraud's own time per verdict and where standings
- * came from are metrics (ordo_fraud_verdict_seconds, ordo_fraud_verdict_standings_total).
+ * their sender and of fraud). Fraud's own time per verdict is a metric (ordo_fraud_verdict_seconds).
  */
 const deliveryMs: number[] = [];
 /** Verdict times not yet reported to the main thread (ordo_fraud_verdict_seconds). */
@@ -50,7 +44,7 @@ let verdictSeconds: number[] = [];
 
 const tell = (message: VerdictWorkerMessage) => parentPort?.postMessage(message);
 const say = (level: 'log' | 'warn' | 'error', message: string) => tell({ kind: 'log', level, message });
-/** How often the worker reports where its standings came from. */
+/** How often the worker reports its verdicts' times. */
 const COUNTS_MS = 1000;
 
 async function run(data: VerdictWorkerData): Promise<void> {
@@ -58,23 +52,13 @@ async function run(data: VerdictWorkerData): Promise<void> {
   const messaging = messagingConfig(data.config);
   const kafka = createKafka({ ...messaging, clientId: `${messaging.clientId}-verdicts` });
   const reader = new CheckStandingReader(data.databaseUrl, config, data.config.FRAUD_CHECK_POOL_SIZE);
-  // Silent for half a session timeout, the main thread's consumer may have been replaced in its group: memory is not trusted.
-  const memory = new StandingMemory(
-    data.config.FRAUD_VERDICT_MEMORY,
-    config.windowDays,
-    config.thresholds.shoppingScope,
-    () => Date.now() - data.heardFrom[0] < messaging.sessionTimeoutMs / 2,
-  );
   // Assigned once the consumer runs; the listener below must exist before that.
   // eslint-disable-next-line prefer-const
   let stop: (() => void) | undefined;
-  // Before anything else, so no committed batch is missed while the consumer joins.
-  parentPort?.on('message', (message: StandingMessage | { kind: 'stop' }) => {
+  parentPort?.on('message', (message: { kind: 'stop' }) => {
     if (message.kind === 'stop') stop?.();
-    else memory.apply(message);
   });
-  const standing = new RememberedStanding(memory, reader, data.config.FRAUD_VERDICT_MEMORY_VERIFY, (detail) => say('error', detail));
-  const answer = new AnswerFraudCheck(config, new FraudRuleEngine(config), standing, new RecentPresentations());
+  const answer = new AnswerFraudCheck(config, new FraudRuleEngine(config), reader, new RecentPresentations());
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const verdicts = new VerdictPublisher(producer);
@@ -141,8 +125,7 @@ async function run(data: VerdictWorkerData): Promise<void> {
   await Promise.race([joined, new Promise((resolve) => setTimeout(resolve, 30_000))]);
   tell({ kind: 'ready' });
   const counting = setInterval(() => {
-    const counts = standing.takeCounts();
-    if (counts.memory + counts.database + verdictSeconds.length > 0) tell({ kind: 'counts', ...counts, verdictSeconds });
+    if (verdictSeconds.length > 0) tell({ kind: 'counts', verdictSeconds });
     verdictSeconds = [];
   }, COUNTS_MS);
   counting.unref();
@@ -151,11 +134,7 @@ async function run(data: VerdictWorkerData): Promise<void> {
       if (deliveryMs.length === 0) return;
       const sorted = deliveryMs.sort((a, b) => a - b);
       const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)].toFixed(1);
-      say(
-        'warn',
-        `verdict stats: ${sorted.length} checks received; check event time → received p50 ${q(50)} ms p99 ${q(99)} ms; ` +
-          `memory holds ${memory.size.prescriptions} prescriptions, ${memory.size.patients} patients`,
-      );
+      say('warn', `verdict stats: ${sorted.length} checks received; check event time → received p50 ${q(50)} ms p99 ${q(99)} ms`);
       deliveryMs.length = 0;
     }, data.config.FRAUD_VERDICT_STATS_MS).unref();
   }

@@ -1,6 +1,6 @@
 import { ConfigOf, list, positiveNumber, text } from '@ordo/config';
 import { readFileSync } from 'node:fs';
-import { DEFAULT_NARCOTICS, DEFAULT_WATCH_LIST } from './medicine-lists';
+import { DEFAULT_MOLECULE_CLASSES, DEFAULT_NARCOTICS, DEFAULT_WATCH_LIST } from './medicine-lists';
 
 /** Every number a rule compares against; each can be set in the config file. */
 export interface RuleThresholds {
@@ -22,6 +22,32 @@ export interface RuleThresholds {
   velocityFactor: number;
   /** …and never below this many in the day. */
   velocityMinDaily: number;
+  /** The multiple provider episode: distinct prescribers and pharmacies of one patient within `episodeWindowDays`. */
+  episodePrescribers: number;
+  episodePharmacies: number;
+  /** Not above `windowDays`: the patient's path is read over that window. */
+  episodeWindowDays: number;
+  /** The weaker spread (say 3 and 3) that counts only with other evidence. */
+  spreadPrescribers: number;
+  spreadPharmacies: number;
+  /** Days two supplies of the same watched molecule or class may overlap (an early renewal) before it counts. */
+  supplyOverlapToleranceDays: number;
+  /** Watched prescriptions for patients new to the prescriber in one day, at which a burst fires… */
+  burstNewPatients: number;
+  /** …the weaker level, that counts only with other evidence… */
+  newPatientsWeak: number;
+  /** …both at this multiple of the prescriber's own busiest such day over `historyDays` (at least 1). */
+  burstFactor: number;
+  /** How far back a prescriber's own history is read. */
+  historyDays: number;
+  /** Prescriptions a prescriber must have in their history before their hours are judged. */
+  historyMinPrescriptions: number;
+  /** A night prescription is unusual when the prescriber's history has at most this share of night ones. */
+  nightShareMax: number;
+  /** Units per day of a line, as a multiple of the usual for that medicine, at which it is far above. */
+  quantityFactor: number;
+  /** Lines of a medicine seen before its usual quantity is trusted. */
+  quantityMinSamples: number;
 }
 
 export interface FraudConfig {
@@ -34,6 +60,12 @@ export interface FraudConfig {
   disabledRules: string[];
   narcotics: string[];
   watchList: string[];
+  /** Watch-list name → class (GLP-1, insulin, benzodiazepine…): supplies of one class overlap as one molecule's would. */
+  moleculeClasses: Record<string, string>;
+  /** IANA time zone in which a prescription's hour of day is read. */
+  timeZone: string;
+  /** Local hours [from, to) counted as night (wrapping past midnight). */
+  nightHours: [number, number];
   /** `deny-list`: only listed deactivated prescribers fire; `registry`: any RPPS not known fires too. */
   prescriberRegistryMode: 'deny-list' | 'registry';
   deactivatedPrescribers: string[];
@@ -55,11 +87,28 @@ export const DEFAULT_FRAUD_CONFIG: FraudConfig = {
     shoppingScope: 'watched',
     velocityFactor: 5,
     velocityMinDaily: 40,
+    episodePrescribers: 4,
+    episodePharmacies: 4,
+    episodeWindowDays: 90,
+    spreadPrescribers: 3,
+    spreadPharmacies: 3,
+    supplyOverlapToleranceDays: 7,
+    burstNewPatients: 10,
+    newPatientsWeak: 6,
+    burstFactor: 3,
+    historyDays: 28,
+    historyMinPrescriptions: 20,
+    nightShareMax: 0.05,
+    quantityFactor: 2.5,
+    quantityMinSamples: 20,
   },
   weights: {},
   disabledRules: [],
   narcotics: DEFAULT_NARCOTICS,
   watchList: DEFAULT_WATCH_LIST,
+  moleculeClasses: DEFAULT_MOLECULE_CLASSES,
+  timeZone: 'Europe/Paris',
+  nightHours: [22, 6],
   prescriberRegistryMode: 'deny-list',
   deactivatedPrescribers: [],
   knownPrescribers: [],
@@ -90,6 +139,7 @@ export function buildFraudConfig(
     ...partial,
     thresholds: { ...DEFAULT_FRAUD_CONFIG.thresholds, ...(partial.thresholds ?? {}) },
     weights: { ...(partial.weights ?? {}) },
+    moleculeClasses: { ...DEFAULT_FRAUD_CONFIG.moleculeClasses, ...(partial.moleculeClasses ?? {}) },
   };
   positive('reviewThreshold', config.reviewThreshold);
   positive('holdThreshold', config.holdThreshold);
@@ -99,6 +149,32 @@ export function buildFraudConfig(
     if (name === 'shoppingScope') {
       if (value !== 'watched' && value !== 'all') throw new FraudConfigInvalid('thresholds.shoppingScope must be "watched" or "all"');
     } else positive(`thresholds.${name}`, value);
+  }
+  if (config.thresholds.episodeWindowDays > config.windowDays) {
+    throw new FraudConfigInvalid('thresholds.episodeWindowDays must not be above windowDays (the patient path is read over windowDays)');
+  }
+  if (
+    config.thresholds.spreadPrescribers > config.thresholds.episodePrescribers ||
+    config.thresholds.spreadPharmacies > config.thresholds.episodePharmacies
+  ) {
+    throw new FraudConfigInvalid(
+      'thresholds.spreadPrescribers and spreadPharmacies must not be above episodePrescribers and episodePharmacies',
+    );
+  }
+  if (config.thresholds.newPatientsWeak > config.thresholds.burstNewPatients) {
+    throw new FraudConfigInvalid('thresholds.newPatientsWeak must not be above burstNewPatients');
+  }
+  for (const [name, value] of Object.entries(config.moleculeClasses)) {
+    if (typeof value !== 'string' || value === '') throw new FraudConfigInvalid(`moleculeClasses.${name} must be a non-empty string`);
+  }
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: config.timeZone });
+  } catch {
+    throw new FraudConfigInvalid(`timeZone ${JSON.stringify(config.timeZone)} is not an IANA time zone`);
+  }
+  const [from, to] = Array.isArray(config.nightHours) ? config.nightHours : [];
+  if (![from, to].every((hour) => typeof hour === 'number' && Number.isInteger(hour) && hour >= 0 && hour <= 23)) {
+    throw new FraudConfigInvalid('nightHours must be two whole hours [from, to] between 0 and 23');
   }
   for (const [code, weight] of Object.entries(config.weights)) {
     if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0) {

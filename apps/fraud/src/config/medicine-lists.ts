@@ -74,6 +74,30 @@ export const DEFAULT_WATCH_LIST = [
   'promethazine',
 ];
 
+/**
+ * Watch-list names by class: two supplies of one class at once (semaglutide from one prescriber,
+ * liraglutide from another) are as much a duplicate as two of the same molecule. A name not listed
+ * is its own class.
+ */
+export const DEFAULT_MOLECULE_CLASSES: Record<string, string> = {
+  ...Object.fromEntries(['semaglutide', 'ozempic', 'wegovy', 'liraglutide', 'tirzepatide', 'mounjaro'].map((name) => [name, 'glp-1'])),
+  ...Object.fromEntries(['insuline', 'insulin'].map((name) => [name, 'insulin'])),
+  ...Object.fromEntries(['tramadol', 'codeine', 'dihydrocodeine'].map((name) => [name, 'weak opioid'])),
+  ...Object.fromEntries(['pregabaline', 'pregabalin', 'lyrica', 'gabapentine'].map((name) => [name, 'gabapentinoid'])),
+  ...Object.fromEntries(['zolpidem', 'stilnox', 'zopiclone'].map((name) => [name, 'z-drug hypnotic'])),
+  ...Object.fromEntries(
+    ['alprazolam', 'xanax', 'clonazepam', 'rivotril', 'bromazepam', 'diazepam', 'oxazepam', 'clorazepate', 'tranxene'].map((name) => [
+      name,
+      'benzodiazepine',
+    ]),
+  ),
+};
+
+/** The class of a watch-list name (the name itself when it has none). */
+export function moleculeClass(name: string, classes: Record<string, string>): string {
+  return classes[name] ?? name;
+}
+
 /** Lower case without accents, so `Prégabaline` and `PREGABALINE` read the same. */
 export function foldLabel(label: string): string {
   return label

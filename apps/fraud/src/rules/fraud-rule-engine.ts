@@ -1,11 +1,13 @@
 import { FiredRule } from '@ordo/contracts';
 import { FraudConfig } from '../config/fraud-config';
 import { Test, compileConditions } from './conditions';
-import { FraudFacts } from './fraud-facts';
+import { FraudFacts, SignalDetails } from './fraud-facts';
 import { RuleDefinition, ruleDefinitions } from './rule-definitions';
 
 export interface FiredRuleWithScope extends FiredRule {
   scope: RuleDefinition['scope'];
+  /** What lies behind it (providers, supplies, …), for the hit's evidence. */
+  details?: SignalDetails[keyof SignalDetails];
 }
 
 /** Runs the rule definitions over one event's facts and says which fired, with their weights and reasons. */
@@ -37,7 +39,14 @@ export class FraudRuleEngine {
     for (const { rule, test } of this.byTrigger.get(facts.trigger) ?? []) {
       if (!test(facts as unknown as Record<string, unknown>)) continue;
       const multiplier = watched && rule.code !== 'WATCH_LIST_MOLECULE' ? this.config.thresholds.watchListMultiplier : 1;
-      fired.push({ code: rule.code, scope: rule.scope, weight: Math.round(rule.weight * multiplier), reason: render(rule.reason, facts) });
+      const details = rule.explainedBy ? facts.details?.[rule.explainedBy] : undefined;
+      fired.push({
+        code: rule.code,
+        scope: rule.scope,
+        weight: Math.round(rule.weight * multiplier),
+        reason: render(rule.reason, facts),
+        ...(details ? { details } : {}),
+      });
     }
     return fired;
   }
@@ -59,10 +68,22 @@ export function levelFor(score: number, config: Pick<FraudConfig, 'reviewThresho
   return undefined;
 }
 
+/** The weaker level of a signal, not counted once its stronger level is there: the same evidence, read twice. */
+const WEAKER_LEVEL: Record<string, string> = {
+  MULTIPLE_PROVIDER_EPISODE: 'PROVIDER_SPREAD',
+  PRESCRIBER_NEW_PATIENT_BURST: 'PRESCRIBER_NEW_PATIENTS',
+};
+
+function withoutWeakerLevels<T>(byCode: Map<string, T>): Map<string, T> {
+  for (const [strong, weak] of Object.entries(WEAKER_LEVEL)) if (byCode.has(strong)) byCode.delete(weak);
+  return byCode;
+}
+
 /** A score counts each rule code once, at its highest weight: the same signal seen twice is one signal. */
 export function scoreOf(hits: { code: string; weight: number }[]): number {
   const byCode = new Map<string, number>();
   for (const hit of hits) byCode.set(hit.code, Math.max(byCode.get(hit.code) ?? 0, hit.weight));
+  withoutWeakerLevels(byCode);
   let score = 0;
   for (const weight of byCode.values()) score += weight;
   return score;
@@ -101,5 +122,5 @@ function distinctRules(hits: { code: string; weight: number; reason: string }[])
     const seen = byCode.get(hit.code);
     if (!seen || hit.weight > seen.weight) byCode.set(hit.code, { code: hit.code, reason: hit.reason, weight: hit.weight });
   }
-  return [...byCode.values()];
+  return [...withoutWeakerLevels(byCode).values()];
 }

@@ -1,6 +1,6 @@
 import type { TopLevelCondition } from 'json-rules-engine';
 import { FraudConfig } from '../config/fraud-config';
-import { FraudFacts } from './fraud-facts';
+import { FraudFacts, SignalDetails } from './fraud-facts';
 
 /**
  * One fraud rule as data: json-rules-engine conditions over the facts of `FraudFacts`, a code, a
@@ -16,6 +16,8 @@ export interface RuleDefinition {
   /** The events whose facts the rule reads; it is not run for the others. */
   triggers: FraudFacts['trigger'][];
   conditions: TopLevelCondition;
+  /** The part of the facts' `details` an analyst reads behind this rule, kept with its hit. */
+  explainedBy?: keyof SignalDetails;
 }
 
 const PRESENTATION_TRIGGERS: FraudFacts['trigger'][] = ['scanned', 'claimed', 'dispensed', 'refused', 'check'];
@@ -37,6 +39,13 @@ export const DEFAULT_WEIGHTS: Record<string, number> = {
   UNKNOWN_PRESCRIBER: 40,
   DEACTIVATED_PRESCRIBER: 80,
   WATCH_LIST_MOLECULE: 10,
+  MULTIPLE_PROVIDER_EPISODE: 40,
+  PROVIDER_SPREAD: 15,
+  SUPPLY_OVERLAP: 20,
+  PRESCRIBER_NEW_PATIENT_BURST: 30,
+  PRESCRIBER_NEW_PATIENTS: 15,
+  PRESCRIBER_UNUSUAL_HOUR: 15,
+  QUANTITY_ABOVE_USUAL: 25,
 };
 
 export function ruleDefinitions(config: FraudConfig): RuleDefinition[] {
@@ -180,6 +189,89 @@ export function ruleDefinitions(config: FraudConfig): RuleDefinition[] {
       scope: 'prescription',
       reason: 'prescriber {prescriberRpps} is deactivated',
       conditions: { all: [{ fact: 'prescriberStatus', operator: 'equal', value: 'deactivated' }] },
+    },
+    {
+      code: 'MULTIPLE_PROVIDER_EPISODE',
+      triggers: ['issued', ...PRESENTATION_TRIGGERS],
+      scope: 'patient',
+      explainedBy: 'providers',
+      reason: `multiple provider episode: the patient had {episodePrescribers} prescribers and {episodePharmacies} pharmacies in ${t.episodeWindowDays} days (limit ${t.episodePrescribers} and ${t.episodePharmacies})`,
+      conditions: {
+        all: [
+          { fact: 'episodePrescribers', operator: 'greaterThanInclusive', value: t.episodePrescribers },
+          { fact: 'episodePharmacies', operator: 'greaterThanInclusive', value: t.episodePharmacies },
+        ],
+      },
+    },
+    {
+      code: 'PROVIDER_SPREAD',
+      triggers: ['issued', ...PRESENTATION_TRIGGERS],
+      scope: 'patient',
+      explainedBy: 'providers',
+      reason: `the patient had {episodePrescribers} prescribers and {episodePharmacies} pharmacies in ${t.episodeWindowDays} days (counts with other signals from ${t.spreadPrescribers} and ${t.spreadPharmacies})`,
+      conditions: {
+        all: [
+          { fact: 'episodePrescribers', operator: 'greaterThanInclusive', value: t.spreadPrescribers },
+          { fact: 'episodePharmacies', operator: 'greaterThanInclusive', value: t.spreadPharmacies },
+          {
+            any: [
+              { fact: 'episodePrescribers', operator: 'lessThan', value: t.episodePrescribers },
+              { fact: 'episodePharmacies', operator: 'lessThan', value: t.episodePharmacies },
+            ],
+          },
+        ],
+      },
+    },
+    {
+      code: 'SUPPLY_OVERLAP',
+      triggers: ['issued'],
+      scope: 'patient',
+      explainedBy: 'supplies',
+      reason: `the patient's supply of {watchListed} overlaps {overlappingSupplies} other prescription(s) of the same molecule or class by up to {supplyOverlapDays} days (tolerance ${t.supplyOverlapToleranceDays})`,
+      conditions: { all: [{ fact: 'supplyOverlapDays', operator: 'greaterThan', value: t.supplyOverlapToleranceDays }] },
+    },
+    {
+      code: 'PRESCRIBER_NEW_PATIENT_BURST',
+      triggers: ['issued'],
+      scope: 'prescription',
+      explainedBy: 'newPatients',
+      reason: `prescriber {prescriberRpps} wrote watched molecules for {prescriberNewPatientsToday} patients new to them today, {prescriberNewPatientsRatio}× their own busiest day of ${t.historyDays} (limit ${t.burstNewPatients} and ${t.burstFactor}×)`,
+      conditions: {
+        all: [
+          { fact: 'prescriberNewPatientsToday', operator: 'greaterThanInclusive', value: t.burstNewPatients },
+          { fact: 'prescriberNewPatientsRatio', operator: 'greaterThanInclusive', value: t.burstFactor },
+        ],
+      },
+    },
+    {
+      code: 'PRESCRIBER_NEW_PATIENTS',
+      triggers: ['issued'],
+      scope: 'prescription',
+      explainedBy: 'newPatients',
+      reason: `prescriber {prescriberRpps} wrote watched molecules for {prescriberNewPatientsToday} patients new to them today, {prescriberNewPatientsRatio}× their own busiest day (counts with other signals from ${t.newPatientsWeak})`,
+      conditions: {
+        all: [
+          { fact: 'prescriberNewPatientsToday', operator: 'greaterThanInclusive', value: t.newPatientsWeak },
+          { fact: 'prescriberNewPatientsToday', operator: 'lessThan', value: t.burstNewPatients },
+          { fact: 'prescriberNewPatientsRatio', operator: 'greaterThanInclusive', value: t.burstFactor },
+        ],
+      },
+    },
+    {
+      code: 'PRESCRIBER_UNUSUAL_HOUR',
+      triggers: ['issued'],
+      scope: 'prescription',
+      explainedBy: 'hour',
+      reason: `prescriber {prescriberRpps} wrote at {localHour}h, a night hour they almost never write at (at most ${t.nightShareMax * 100} % of their last ${t.historyDays} days)`,
+      conditions: { all: [{ fact: 'unusualHour', operator: 'equal', value: true }] },
+    },
+    {
+      code: 'QUANTITY_ABOVE_USUAL',
+      triggers: ['issued'],
+      scope: 'prescription',
+      explainedBy: 'quantity',
+      reason: `{quantityLabel}: {quantityRatio}× the usual units per day for this medicine (limit ${t.quantityFactor}×)`,
+      conditions: { all: [{ fact: 'quantityRatio', operator: 'greaterThanInclusive', value: t.quantityFactor }] },
     },
     {
       code: 'WATCH_LIST_MOLECULE',

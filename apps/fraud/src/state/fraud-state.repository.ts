@@ -29,7 +29,11 @@ export class FraudStateRepository {
   workingSet(context: Pick<EventContext, 'manager' | 'batch'>): Promise<FraudWorkingSet> {
     return context.batch.shared(FraudWorkingSet, () => {
       const loadedAt = this.feed.clock();
-      const loading = FraudWorkingSet.load(context.manager, context.batch.events, this.config.windowDays);
+      const loading = FraudWorkingSet.load(context.manager, context.batch.events, {
+        windowDays: this.config.windowDays,
+        historyDays: this.config.thresholds.historyDays,
+        moleculeClasses: this.config.moleculeClasses,
+      });
       context.batch.beforeCommit(async (manager) => {
         const state = await loading;
         await state.flush(manager);

@@ -2,8 +2,9 @@ import { CloudEvent } from '@ordo/contracts';
 import { EntityManager, In } from 'typeorm';
 import { EventEvidence } from '../alerts/rule-hit.entity';
 import { PatientStanding, PrescriptionStanding, StandingMessage, standingMessage } from '../checks/standing-memory';
-import { NarcoticPeriod } from '../rules/fraud-facts';
-import { WatchedPrescription } from './watched-prescription.entity';
+import { moleculeClass } from '../config/medicine-lists';
+import { NarcoticPeriod, Supply } from '../rules/fraud-facts';
+import { WatchedLine, WatchedPrescription } from './watched-prescription.entity';
 
 const DAY_MS = 86_400_000;
 
@@ -16,6 +17,39 @@ interface Activity {
   watched: boolean;
   at: Date;
 }
+
+/** A prescriber's day: prescriptions, those of watched molecules for patients new to them, those written at night. */
+export interface PrescriberDay {
+  count: number;
+  newPatientsWatched: number;
+  night: number;
+  /** What this batch adds to each (written as increments). */
+  added: { count: number; newPatientsWatched: number; night: number };
+}
+
+/** A prescriber's own history before a day: totals, and the most new-patient watched prescriptions in one day. */
+export interface PrescriberHistory {
+  prescriptions: number;
+  night: number;
+  mostNewPatientsWatchedInADay: number;
+}
+
+/** The usual units per day of a medicine: how many lines were seen and the sum of their logarithms (a geometric mean). */
+interface MedicineUsage {
+  samples: number;
+  logSum: number;
+  added: { samples: number; logSum: number };
+}
+
+/** What the working set reads beyond the window: from the configuration. */
+export interface WorkingSetOptions {
+  windowDays: number;
+  historyDays: number;
+  moleculeClasses: Record<string, string>;
+}
+
+/** Supplies are read this far back: a renewable prescription can run a year. */
+const SUPPLY_LOOKBACK_DAYS = 366;
 
 interface KnownNarcotic {
   id: string;
@@ -48,7 +82,7 @@ interface EventSubjects {
   patientPseudonym?: string;
   prescriberRpps?: string;
   issuedAt?: string;
-  lines?: unknown[];
+  lines?: { cis?: string; cip13?: string; label?: string }[];
 }
 
 /**
@@ -65,7 +99,9 @@ export class FraudWorkingSet {
   private readonly activity = new Map<string, Activity[]>();
   private readonly newActivity: Activity[] = [];
   private readonly narcotics = new Map<string, KnownNarcotic[]>();
-  private readonly dayCounts = new Map<string, { count: number; added: number }>();
+  private readonly dayCounts = new Map<string, PrescriberDay>();
+  private readonly supplies = new Map<string, Supply[]>();
+  private readonly medicineUsage = new Map<string, MedicineUsage>();
   private readonly hitsByPrescription = new Map<string, Hit[]>();
   private readonly hitsByPatient = new Map<string, Hit[]>();
   private readonly newHits: NewHit[] = [];
@@ -79,10 +115,15 @@ export class FraudWorkingSet {
   /** Patients' windows are complete from here on (the batch's earliest event, one window back). */
   private since = 0;
 
-  private constructor(private readonly windowDays: number) {}
+  private readonly windowDays: number;
 
-  static async load(manager: EntityManager, events: readonly CloudEvent[], windowDays: number): Promise<FraudWorkingSet> {
-    const set = new FraudWorkingSet(windowDays);
+  private constructor(private readonly options: WorkingSetOptions) {
+    this.windowDays = options.windowDays;
+  }
+
+  static async load(manager: EntityManager, events: readonly CloudEvent[], options: WorkingSetOptions): Promise<FraudWorkingSet> {
+    const { windowDays } = options;
+    const set = new FraudWorkingSet(options);
     const subjects = events.map((event) => event.data as EventSubjects);
     const ids = unique(subjects.map((data) => data.prescriptionId));
     const times = events
@@ -175,25 +216,63 @@ export class FraudWorkingSet {
         at: new Date(row.at as string),
       });
     }
-    const narcotics: { id: string; patient_pseudonym: string; issued_at: Date; narcotic_until: Date; status: string }[] =
-      await manager.query(
-        `SELECT id, patient_pseudonym, issued_at, narcotic_until, status FROM watched_prescription
-        WHERE patient_pseudonym = ANY($1::text[]) AND narcotic AND narcotic_until > $2`,
-        [patients, earliest],
-      );
-    for (const row of narcotics) {
-      set
-        .narcoticsOf(row.patient_pseudonym)
-        .push({ id: row.id, start: new Date(row.issued_at), end: new Date(row.narcotic_until), status: row.status });
+    // Narcotic periods still running, and the supplies of watched molecules (overlapping supplies are read against them).
+    const known: {
+      id: string;
+      patient_pseudonym: string;
+      prescriber_rpps: string;
+      issued_at: Date;
+      narcotic_until: Date | null;
+      status: string;
+      narcotic_running: boolean;
+      lines: WatchedLine[] | null;
+    }[] = await manager.query(
+      `SELECT id, patient_pseudonym, prescriber_rpps, issued_at, narcotic_until, status,
+              narcotic AND narcotic_until > $2 AS narcotic_running,
+              CASE WHEN watch_list <> '' THEN lines END AS lines
+         FROM watched_prescription
+        WHERE patient_pseudonym = ANY($1::text[])
+          AND ((narcotic AND narcotic_until > $2) OR (watch_list <> '' AND issued_at > $3))`,
+      [patients, earliest, new Date(earliest.getTime() - SUPPLY_LOOKBACK_DAYS * DAY_MS)],
+    );
+    for (const row of known) {
+      if (row.narcotic_running) {
+        set
+          .narcoticsOf(row.patient_pseudonym)
+          .push({ id: row.id, start: new Date(row.issued_at), end: new Date(row.narcotic_until!), status: row.status });
+      }
+      if (row.lines && row.status !== 'cancelled') {
+        set.suppliesOf(row.patient_pseudonym).push(...set.suppliesFrom(row.id, row.prescriber_rpps, new Date(row.issued_at), row.lines));
+      }
     }
     if (issuing.length > 0) {
-      const days = unique(issuing.map((data) => dayKey(data.prescriberRpps!, new Date(data.issuedAt!))));
-      const counts: { prescriber_rpps: string; day: string; count: number }[] = await manager.query(
-        `SELECT prescriber_rpps, to_char(day, 'YYYY-MM-DD') AS day, count FROM prescriber_day
-          WHERE (prescriber_rpps, day) IN (SELECT * FROM unnest($1::bpchar[], $2::date[]))`,
-        [days.map((key) => key.slice(0, 11)), days.map((key) => key.slice(12))],
-      );
-      for (const row of counts) set.dayCounts.set(`${row.prescriber_rpps}|${row.day}`, { count: row.count, added: 0 });
+      // The prescribers' days over their own history, up to the batch's last day.
+      const rpps = unique(issuing.map((data) => data.prescriberRpps));
+      const issueDays = issuing.map((data) => data.issuedAt!.slice(0, 10)).sort();
+      const days: { prescriber_rpps: string; day: string; count: number; new_patients_watched: number; night: number }[] =
+        await manager.query(
+          `SELECT prescriber_rpps, to_char(day, 'YYYY-MM-DD') AS day, count, new_patients_watched, night FROM prescriber_day
+            WHERE prescriber_rpps = ANY($1::bpchar[]) AND day >= $2::date - $3::int AND day <= $4::date`,
+          [rpps, issueDays[0], options.historyDays, issueDays[issueDays.length - 1]],
+        );
+      for (const row of days) {
+        set.dayCounts.set(`${row.prescriber_rpps}|${row.day}`, {
+          count: row.count,
+          newPatientsWatched: row.new_patients_watched,
+          night: row.night,
+          added: { count: 0, newPatientsWatched: 0, night: 0 },
+        });
+      }
+      const medicines = unique(issuing.flatMap((data) => (data.lines ?? []).map(medicineKey)));
+      if (medicines.length > 0) {
+        const usage: { medicine: string; samples: number; log_sum: number }[] = await manager.query(
+          'SELECT medicine, samples, log_sum FROM medicine_usage WHERE medicine = ANY($1::text[])',
+          [medicines],
+        );
+        for (const row of usage) {
+          set.medicineUsage.set(row.medicine, { samples: row.samples, logSum: row.log_sum, added: { samples: 0, logSum: 0 } });
+        }
+      }
     }
     return set;
   }
@@ -219,8 +298,15 @@ export class FraudWorkingSet {
     return events;
   }
 
-  /** A new prescription with its `prescribed` step; the prescriber's count for that day, this one included. */
-  addIssued(rx: WatchedPrescription): number {
+  /**
+   * A new prescription with its `prescribed` step, its narcotic period and its supplies, counted in its
+   * prescriber's day. Says whether the patient is new to the prescriber (no prescription from them in
+   * the window) and returns the prescriber's day, this prescription included.
+   */
+  addIssued(rx: WatchedPrescription, night: boolean): { day: PrescriberDay; newPatient: boolean } {
+    const newPatient = !this.activity
+      .get(rx.patientPseudonym)
+      ?.some((step) => step.kind === 'prescribed' && step.prescriberRpps === rx.prescriberRpps && step.prescriptionId !== rx.id);
     this.prescriptions.set(rx.id, rx);
     this.created.add(rx.id);
     this.record({
@@ -235,11 +321,97 @@ export class FraudWorkingSet {
     if (rx.narcotic)
       this.narcoticsOf(rx.patientPseudonym).push({ id: rx.id, start: rx.issuedAt, end: rx.narcoticUntil!, status: rx.status });
     const key = dayKey(rx.prescriberRpps, rx.issuedAt);
-    const day = this.dayCounts.get(key) ?? { count: 0, added: 0 };
-    day.count += 1;
-    day.added += 1;
+    const day = this.dayCounts.get(key) ?? {
+      count: 0,
+      newPatientsWatched: 0,
+      night: 0,
+      added: { count: 0, newPatientsWatched: 0, night: 0 },
+    };
+    const counts = { count: 1, newPatientsWatched: newPatient && rx.watchList !== '' ? 1 : 0, night: night ? 1 : 0 };
+    for (const name of ['count', 'newPatientsWatched', 'night'] as const) {
+      day[name] += counts[name];
+      day.added[name] += counts[name];
+    }
     this.dayCounts.set(key, day);
-    return day.count;
+    return { day, newPatient };
+  }
+
+  /** The prescriber's own days in the `historyDays` before the day of `at` (that day left out). */
+  prescriberHistory(rpps: string, at: Date): PrescriberHistory {
+    const history: PrescriberHistory = { prescriptions: 0, night: 0, mostNewPatientsWatchedInADay: 0 };
+    const today = Date.parse(at.toISOString().slice(0, 10));
+    for (let back = 1; back <= this.options.historyDays; back++) {
+      const day = this.dayCounts.get(`${rpps}|${new Date(today - back * DAY_MS).toISOString().slice(0, 10)}`);
+      if (!day) continue;
+      history.prescriptions += day.count;
+      history.night += day.night;
+      history.mostNewPatientsWatchedInADay = Math.max(history.mostNewPatientsWatchedInADay, day.newPatientsWatched);
+    }
+    return history;
+  }
+
+  /** The watched prescriptions the prescriber wrote on the day of `at` for patients new to them, as far as this batch saw. */
+  newPatientPrescriptionsOfDay(rpps: string, at: Date): string[] {
+    const day = at.toISOString().slice(0, 10);
+    return this.newActivity
+      .filter((step) => step.kind === 'prescribed' && step.prescriberRpps === rpps && step.watched && step.at.toISOString().startsWith(day))
+      .map((step) => step.prescriptionId);
+  }
+
+  /** The supplies of watched molecules on a prescription, one per class, from its lines. */
+  suppliesFrom(prescriptionId: string, prescriberRpps: string, issuedAt: Date, lines: WatchedLine[]): Supply[] {
+    const byClass = new Map<string, Supply>();
+    for (const line of lines) {
+      const days = line.durationDays * (1 + line.renewals);
+      for (const molecule of line.watched) {
+        const moleculeClassName = moleculeClass(molecule, this.options.moleculeClasses);
+        const end = new Date(issuedAt.getTime() + days * DAY_MS);
+        const supply = byClass.get(moleculeClassName);
+        if (!supply) {
+          byClass.set(moleculeClassName, {
+            prescriptionId,
+            prescriberRpps,
+            moleculeClass: moleculeClassName,
+            molecules: [molecule],
+            start: issuedAt,
+            end,
+          });
+        } else {
+          if (!supply.molecules.includes(molecule)) supply.molecules.push(molecule);
+          if (end > supply.end) supply.end = end;
+        }
+      }
+    }
+    return [...byClass.values()];
+  }
+
+  /** The patient's supplies of watched molecules other than this prescription's, not cancelled. */
+  otherSupplies(patient: string, prescriptionId: string): Supply[] {
+    return this.suppliesOf(patient).filter(
+      (supply) => supply.prescriptionId !== prescriptionId && this.prescriptions.get(supply.prescriptionId)?.status !== 'cancelled',
+    );
+  }
+
+  addSupplies(patient: string, supplies: Supply[]): void {
+    this.suppliesOf(patient).push(...supplies);
+  }
+
+  /** The usual units per day of a medicine before this line (undefined until `minSamples` lines), and counts this one. */
+  usualUnitsPerDay(
+    line: { cis?: string; cip13?: string; label: string },
+    unitsPerDay: number,
+    minSamples: number,
+  ): { usual: number; samples: number } | undefined {
+    const key = medicineKey(line);
+    const usage = this.medicineUsage.get(key) ?? { samples: 0, logSum: 0, added: { samples: 0, logSum: 0 } };
+    const usual = usage.samples >= minSamples ? { usual: Math.exp(usage.logSum / usage.samples), samples: usage.samples } : undefined;
+    const log = Math.log(unitsPerDay);
+    usage.samples += 1;
+    usage.logSum += log;
+    usage.added.samples += 1;
+    usage.added.logSum += log;
+    this.medicineUsage.set(key, usage);
+    return usual;
   }
 
   /** The prescription was changed in place: written back at flush. */
@@ -266,6 +438,28 @@ export class FraudWorkingSet {
 
   distinctPharmacies(patient: string, at: Date, watchedOnly: boolean): number {
     return this.distinct(patient, 'presented', at, watchedOnly, (step) => step.pharmacyFiness);
+  }
+
+  /**
+   * The patient's distinct prescribers and pharmacies within the last `days` before `at` (watched
+   * prescriptions only, if asked), each with the prescription and time it was first seen: the
+   * multiple provider episode and what an analyst reads behind it.
+   */
+  providers(
+    patient: string,
+    at: Date,
+    watchedOnly: boolean,
+    days: number,
+  ): {
+    prescribers: { rpps: string; prescriptionId: string; at: string }[];
+    pharmacies: { finess: string; prescriptionId: string; at: string }[];
+  } {
+    const prescribers = this.distinctSteps(patient, 'prescribed', at, watchedOnly, days, (step) => step.prescriberRpps);
+    const pharmacies = this.distinctSteps(patient, 'presented', at, watchedOnly, days, (step) => step.pharmacyFiness);
+    return {
+      prescribers: [...prescribers].map(([rpps, step]) => ({ rpps, prescriptionId: step.prescriptionId, at: step.at.toISOString() })),
+      pharmacies: [...pharmacies].map(([finess, step]) => ({ finess, prescriptionId: step.prescriptionId, at: step.at.toISOString() })),
+    };
   }
 
   /** The patient's other narcotic prescriptions, not cancelled, whose treatment had not ended at `from`. */
@@ -427,14 +621,32 @@ export class FraudWorkingSet {
         ],
       );
     }
-    const added = [...this.dayCounts].filter(([, day]) => day.added > 0);
+    const added = [...this.dayCounts].filter(([, day]) => day.added.count > 0);
     if (added.length > 0) {
       // Increments, not the counts read: another instance may have counted the same day meanwhile.
       await manager.query(
-        `INSERT INTO prescriber_day (prescriber_rpps, day, count)
-         SELECT * FROM unnest($1::bpchar[], $2::date[], $3::int[])
-         ON CONFLICT (prescriber_rpps, day) DO UPDATE SET count = prescriber_day.count + EXCLUDED.count`,
-        [added.map(([key]) => key.slice(0, 11)), added.map(([key]) => key.slice(12)), added.map(([, day]) => day.added)],
+        `INSERT INTO prescriber_day (prescriber_rpps, day, count, new_patients_watched, night)
+         SELECT * FROM unnest($1::bpchar[], $2::date[], $3::int[], $4::int[], $5::int[])
+         ON CONFLICT (prescriber_rpps, day) DO UPDATE SET count = prescriber_day.count + EXCLUDED.count,
+           new_patients_watched = prescriber_day.new_patients_watched + EXCLUDED.new_patients_watched,
+           night = prescriber_day.night + EXCLUDED.night`,
+        [
+          added.map(([key]) => key.slice(0, 11)),
+          added.map(([key]) => key.slice(12)),
+          added.map(([, day]) => day.added.count),
+          added.map(([, day]) => day.added.newPatientsWatched),
+          added.map(([, day]) => day.added.night),
+        ],
+      );
+    }
+    const used = [...this.medicineUsage].filter(([, usage]) => usage.added.samples > 0);
+    if (used.length > 0) {
+      await manager.query(
+        `INSERT INTO medicine_usage (medicine, samples, log_sum)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::float8[])
+         ON CONFLICT (medicine) DO UPDATE SET samples = medicine_usage.samples + EXCLUDED.samples,
+           log_sum = medicine_usage.log_sum + EXCLUDED.log_sum`,
+        [used.map(([key]) => key), used.map(([, usage]) => usage.added.samples), used.map(([, usage]) => usage.added.logSum)],
       );
     }
   }
@@ -458,14 +670,32 @@ export class FraudWorkingSet {
     watchedOnly: boolean,
     value: (step: Activity) => string | null,
   ): number {
-    const since = at.getTime() - this.windowDays * DAY_MS;
-    const seen = new Set<string>();
+    return this.distinctSteps(patient, kind, at, watchedOnly, this.windowDays, value).size;
+  }
+
+  /** The first step of each distinct prescriber or pharmacy in the `days` before `at`. */
+  private distinctSteps(
+    patient: string,
+    kind: Activity['kind'],
+    at: Date,
+    watchedOnly: boolean,
+    days: number,
+    value: (step: Activity) => string | null,
+  ): Map<string, Activity> {
+    const since = at.getTime() - days * DAY_MS;
+    const seen = new Map<string, Activity>();
     for (const step of this.activity.get(patient) ?? []) {
       if (step.kind !== kind || step.at.getTime() <= since || (watchedOnly && !step.watched)) continue;
       const name = value(step);
-      if (name) seen.add(name);
+      if (name && !seen.has(name)) seen.set(name, step);
     }
-    return seen.size;
+    return seen;
+  }
+
+  private suppliesOf(patient: string): Supply[] {
+    let known = this.supplies.get(patient);
+    if (!known) this.supplies.set(patient, (known = []));
+    return known;
   }
 
   private narcoticsOf(patient: string): KnownNarcotic[] {
@@ -483,6 +713,11 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 
 function unique(values: (string | undefined)[]): string[] {
   return [...new Set(values.filter((value): value is string => typeof value === 'string' && value !== ''))];
+}
+
+/** A medicine as its usual quantity is kept: its CIS, else its pack, else its label. */
+function medicineKey(line: { cis?: string; cip13?: string; label?: string }): string {
+  return line.cis ? `cis:${line.cis}` : line.cip13 ? `cip13:${line.cip13}` : `label:${line.label ?? ''}`;
 }
 
 function dayKey(rpps: string, at: Date): string {

@@ -4,9 +4,10 @@ import { EventContext } from '@ordo/messaging';
 import { Assessment, AssessPrescription } from '../alerts/assess-prescription.usecase';
 import { FRAUD_CONFIG, FraudConfig } from '../config/fraud-config';
 import { classifyLine } from '../config/medicine-lists';
-import { FraudFacts, largestOverlapDays } from '../rules/fraud-facts';
+import { FraudFacts, SignalDetails, isNight, largestOverlapDays, localHour, overlappingSupplies } from '../rules/fraud-facts';
 import { FraudRuleEngine } from '../rules/fraud-rule-engine';
 import { FraudStateRepository } from './fraud-state.repository';
+import { FraudWorkingSet } from './fraud-working-set';
 import { WatchedLine, WatchedPrescription } from './watched-prescription.entity';
 
 /** Remembers a new prescription and runs the rules that read how and for whom it was written. */
@@ -60,8 +61,14 @@ export class RecordPrescriptionIssued {
       watchList: watchList.join(','),
       firstPresentedAt: null,
     });
-    const dailyCount = state.addIssued(prescription);
+    const t = this.config.thresholds;
+    const hour = localHour(issuedAt, this.config.timeZone);
+    const night = isNight(hour, this.config.nightHours);
+    const history = state.prescriberHistory(issued.prescriberRpps, issuedAt);
+    const { day, newPatient } = state.addIssued(prescription, night);
+    const dailyCount = day.count;
     const peerMedian = await this.state.peerMedianPerDay(manager, issuedAt);
+    const details: SignalDetails = {};
     const facts: FraudFacts = {
       trigger: 'issued',
       prescriptionId: issued.prescriptionId,
@@ -74,16 +81,85 @@ export class RecordPrescriptionIssued {
       prescriberDailyCount: dailyCount,
       prescriberVelocityRatio: dailyCount / Math.max(peerMedian, 1),
       prescriberStatus: await this.state.prescriberStatus(manager, issued.prescriberRpps),
+      localHour: hour,
+      details,
     };
+    if (newPatient && watchList.length > 0) {
+      // Against the prescriber's own history: a stolen identity writes for strangers, a doctor for their patients.
+      facts.prescriberNewPatientsToday = day.newPatientsWatched;
+      facts.prescriberNewPatientsRatio = day.newPatientsWatched / Math.max(history.mostNewPatientsWatchedInADay, 1);
+      details.newPatients = {
+        day: issuedAt.toISOString().slice(0, 10),
+        today: day.newPatientsWatched,
+        usualMostInADay: history.mostNewPatientsWatchedInADay,
+        historyDays: t.historyDays,
+        prescriptionIds: state.newPatientPrescriptionsOfDay(issued.prescriberRpps, issuedAt),
+      };
+    }
+    if (night && history.prescriptions >= t.historyMinPrescriptions) {
+      const nightShare = history.night / history.prescriptions;
+      facts.unusualHour = nightShare <= t.nightShareMax;
+      details.hour = { localHour: hour, timeZone: this.config.timeZone, nightShare, historyPrescriptions: history.prescriptions };
+    }
+    this.quantityFacts(state, lines, facts, details);
     if (narcotic) {
       const others = state.activeNarcoticPeriods(issued.patientPseudonym, issued.prescriptionId, issuedAt);
       facts.narcoticOverlapDays = largestOverlapDays({ start: issuedAt, end: prescription.narcoticUntil! }, others);
     }
-    const scopeAll = this.config.thresholds.shoppingScope === 'all';
+    if (watchList.length > 0) this.supplyFacts(state, prescription, facts, details);
+    const scopeAll = t.shoppingScope === 'all';
     if (scopeAll || prescription.watched) {
       facts.patientPrescribersInWindow = state.distinctPrescribers(issued.patientPseudonym, issuedAt, !scopeAll);
+      const providers = state.providers(issued.patientPseudonym, issuedAt, !scopeAll, t.episodeWindowDays);
+      facts.episodePrescribers = providers.prescribers.length;
+      facts.episodePharmacies = providers.pharmacies.length;
+      details.providers = { windowDays: t.episodeWindowDays, ...providers };
     }
     const fired = this.engine.evaluate(facts);
     return this.assess.execute(context, { prescriptionId: issued.prescriptionId, patientPseudonym: issued.patientPseudonym }, fired);
+  }
+
+  /** The line farthest above its medicine's usual units per day (each line also counts toward that usual). */
+  private quantityFacts(state: FraudWorkingSet, lines: WatchedLine[], facts: FraudFacts, details: SignalDetails): void {
+    for (const line of lines) {
+      if (!(line.quantity > 0) || !(line.durationDays > 0)) continue;
+      const unitsPerDay = line.quantity / line.durationDays;
+      const usual = state.usualUnitsPerDay(line, unitsPerDay, this.config.thresholds.quantityMinSamples);
+      if (!usual) continue;
+      const ratio = unitsPerDay / usual.usual;
+      if (ratio > (facts.quantityRatio ?? 0)) {
+        facts.quantityRatio = ratio;
+        facts.quantityLabel = line.label;
+        details.quantity = { label: line.label, unitsPerDay, usualUnitsPerDay: usual.usual, samples: usual.samples };
+      }
+    }
+  }
+
+  /** This prescription's supplies of watched molecules against the patient's others of the same molecule or class. */
+  private supplyFacts(state: FraudWorkingSet, rx: WatchedPrescription, facts: FraudFacts, details: SignalDetails): void {
+    const tolerance = this.config.thresholds.supplyOverlapToleranceDays;
+    const supplies = state.suppliesFrom(rx.id, rx.prescriberRpps, rx.issuedAt, rx.lines);
+    const others = state.otherSupplies(rx.patientPseudonym, rx.id);
+    facts.supplyOverlapDays = 0;
+    for (const supply of supplies) {
+      const overlapping = overlappingSupplies(supply, others, tolerance);
+      if (overlapping.length === 0 || overlapping[0].overlapDays <= facts.supplyOverlapDays) continue;
+      facts.supplyOverlapDays = overlapping[0].overlapDays;
+      facts.overlappingSupplies = overlapping.length;
+      const detail = (s: typeof supply) => ({
+        prescriptionId: s.prescriptionId,
+        prescriberRpps: s.prescriberRpps,
+        molecules: s.molecules,
+        start: s.start.toISOString(),
+        end: s.end.toISOString(),
+      });
+      details.supplies = {
+        moleculeClass: supply.moleculeClass,
+        toleranceDays: tolerance,
+        this: detail(supply),
+        overlapping: overlapping.map((found) => ({ ...detail(found.supply), overlapDays: found.overlapDays })),
+      };
+    }
+    state.addSupplies(rx.patientPseudonym, supplies);
   }
 }

@@ -67,6 +67,11 @@ export class RecordPresentation {
       state.recordPresentation(prescription, presentation.pharmacyFiness, at);
       if (scopeAll || prescription.watched) {
         facts.patientPharmaciesInWindow = state.distinctPharmacies(prescription.patientPseudonym, at, !scopeAll);
+        const days = this.config.thresholds.episodeWindowDays;
+        const providers = state.providers(prescription.patientPseudonym, at, !scopeAll, days);
+        facts.episodePrescribers = providers.prescribers.length;
+        facts.episodePharmacies = providers.pharmacies.length;
+        facts.details = { providers: { windowDays: days, ...providers } };
       }
     }
     const fired = this.engine.evaluate(facts);
