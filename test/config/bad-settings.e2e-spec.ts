@@ -19,7 +19,7 @@ describe('a service given a setting it cannot work with', () => {
       { EXPIRY_SWEEP_INTERVAL_MS: '10' },
       'EXPIRY_SWEEP_INTERVAL_MS="10" is refused: it takes an integer of at least 100 (ms)',
     ],
-    ['fraud', { FRAUD_VERDICT_MEMORY_VERIFY: 'yes' }, 'FRAUD_VERDICT_MEMORY_VERIFY="yes" is refused: it takes `true` or `false`'],
+    ['fraud', { FRAUD_CHECK_POOL_SIZE: '0' }, 'FRAUD_CHECK_POOL_SIZE="0" is refused: it takes an integer from 1 to 100'],
     ['ops', { OPS_SERVICE_URLS: 'fraud' }, 'OPS_SERVICE_URLS="fraud" is refused: it takes comma-separated `name=url` with http(s) URLs'],
     ['dispensing', { KAFKA_BROKERS: 'kafka' }, 'KAFKA_BROKERS="kafka" is refused: it takes comma-separated `host:port`'],
   ])('%s stops at start-up, naming the setting and what it takes (%j)', async (name, env, message) => {

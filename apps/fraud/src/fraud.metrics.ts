@@ -4,16 +4,12 @@ import { Counter, Histogram } from 'prom-client';
 export const fraudMetrics = {
   verdictStandings: new Counter({
     name: 'ordo_fraud_verdict_standings_total',
-    help: "Pre-dispense checks by where their standing was read: the verdict worker's memory or the database",
+    help: 'Pre-dispense checks by where their standing was read (the database: the verdict worker keeps no memory of it)',
     labelNames: ['source'] as const,
   }),
   verdictSeconds: new Histogram({
     name: 'ordo_fraud_verdict_seconds',
     help: "Pre-dispense checks: time in fraud, from the verdict worker receiving a check to the broker acknowledging its verdict (Kafka's delivery either way not included)",
     buckets: [0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1],
-  }),
-  verdictMemoryMismatches: new Counter({
-    name: 'ordo_fraud_verdict_memory_mismatches_total',
-    help: 'Standings in the verdict worker memory that differed from the database (counted only with FRAUD_VERDICT_MEMORY_VERIFY=true)',
   }),
 };

@@ -2,12 +2,11 @@ import { loadConfig } from '@ordo/config';
 import { fraudSettings } from './fraud.settings';
 
 describe('fraud settings', () => {
-  it('reads the verdict memory capacity from FRAUD_VERDICT_MEMORY, refusing anything but a whole number', () => {
-    expect(loadConfig(fraudSettings, {}).FRAUD_VERDICT_MEMORY).toBe(200_000);
-    expect(loadConfig(fraudSettings, { FRAUD_VERDICT_MEMORY: '0' }).FRAUD_VERDICT_MEMORY).toBe(0);
-    expect(loadConfig(fraudSettings, { FRAUD_VERDICT_MEMORY: '5000' }).FRAUD_VERDICT_MEMORY).toBe(5000);
-    expect(() => loadConfig(fraudSettings, { FRAUD_VERDICT_MEMORY: '-1' })).toThrow(/FRAUD_VERDICT_MEMORY/);
-    expect(() => loadConfig(fraudSettings, { FRAUD_VERDICT_MEMORY: 'lots' })).toThrow(/FRAUD_VERDICT_MEMORY/);
+  it("sizes the verdict worker's pool from FRAUD_CHECK_POOL_SIZE, refusing anything but a whole number from 1", () => {
+    expect(loadConfig(fraudSettings, {}).FRAUD_CHECK_POOL_SIZE).toBe(4);
+    expect(loadConfig(fraudSettings, { FRAUD_CHECK_POOL_SIZE: '8' }).FRAUD_CHECK_POOL_SIZE).toBe(8);
+    expect(() => loadConfig(fraudSettings, { FRAUD_CHECK_POOL_SIZE: '0' })).toThrow(/FRAUD_CHECK_POOL_SIZE/);
+    expect(() => loadConfig(fraudSettings, { FRAUD_CHECK_POOL_SIZE: 'lots' })).toThrow(/FRAUD_CHECK_POOL_SIZE/);
   });
 
   it('keeps the main thread at nice 10 unless told otherwise, and refuses a nice value Linux does not have', () => {

@@ -10,6 +10,4 @@ startService({
   consumes: [Topics.prescriptions, Topics.dispensing, Topics.fraudChecks],
   // Every event reads and writes patients' windows: loaded and written once per batch of events.
   batchSize: 250,
-  // The verdict worker trusts its memory only while this consumer owns every partition.
-  tracksOwnership: true,
 });

@@ -1,4 +1,3 @@
-export * from './consumer-ownership';
 export * from './dead-letters';
 export * from './event-context';
 export * from './kafka-config';

@@ -13,7 +13,6 @@ import { metrics, runWithTrace } from '@ordo/observability';
 import { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
-import { ConsumerOwnership, ownsEveryPartition } from './consumer-ownership';
 import { DeadLetterReason, sendToDeadLetters } from './dead-letters';
 import { EventBatch, EventContext } from './event-context';
 import { isInfrastructureError } from './transient-errors';
@@ -35,8 +34,6 @@ export interface KafkaEventServerOptions {
    * handlers lock shared state (fraud's patients) never has two of its batches waiting on each other.
    */
   batchSize?: number;
-  /** Told which partitions the consumer owns after each join, rebalance and stop. */
-  ownership?: ConsumerOwnership;
 }
 
 class DeadLetterable extends Error {
@@ -108,7 +105,6 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning });
-    this.trackOwnership(this.consumer);
     const batchSize = this.options.batchSize ?? 1;
     if (batchSize > 1) {
       await this.consumer.run({
@@ -129,49 +125,6 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       });
     }
     this.logger.log(`consuming ${topics.join(', ')} as group ${groupId}${batchSize > 1 ? ` in batches of up to ${batchSize}` : ''}`);
-  }
-
-  /**
-   * Keeps `options.ownership` current: what the group assigned at each join, nothing while it
-   * rebalances or is stopped, and each heartbeat. A join's partition counts are read from the
-   * cluster; a later join or rebalance makes an earlier join's late answer moot.
-   */
-  private trackOwnership(consumer: Consumer): void {
-    const ownership = this.options.ownership;
-    if (!ownership) return;
-    let joins = 0;
-    const none = () => {
-      joins++;
-      ownership.update(false, {});
-    };
-    consumer.on(consumer.events.REBALANCING, none);
-    consumer.on(consumer.events.STOP, none);
-    consumer.on(consumer.events.CRASH, none);
-    consumer.on(consumer.events.HEARTBEAT, () => ownership.heartbeat());
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      const join = ++joins;
-      const assignment = payload.memberAssignment;
-      // Until the counts are known, this join owns nothing for sure.
-      ownership.update(false, assignment);
-      void this.partitionCounts()
-        .then((partitionsOf) => join === joins && ownership.update(ownsEveryPartition(assignment, partitionsOf), assignment))
-        .catch((error) =>
-          this.logger.warn(
-            `could not read the topics' partition counts (${(error as Error).message}); ownership of all partitions not assumed`,
-          ),
-        );
-    });
-  }
-
-  private async partitionCounts(): Promise<Record<string, number>> {
-    const admin = this.options.kafka.admin();
-    try {
-      await admin.connect();
-      const { topics } = await admin.fetchTopicMetadata({ topics: this.options.topics });
-      return Object.fromEntries(topics.map((topic) => [topic.name, topic.partitions.length]));
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
   }
 
   /**

@@ -1,7 +1,6 @@
 import { DynamicModule, Global, Inject, Module, OnModuleInit } from '@nestjs/common';
 import { Readiness } from '@ordo/observability';
 import { Kafka } from 'kafkajs';
-import { ConsumerOwnership } from './consumer-ownership';
 import { SERVICE_CONFIG } from '@ordo/config';
 import { createKafka, MessagingConfig, messagingConfig, MessagingValues } from './kafka-config';
 import { Outbox } from './outbox';
@@ -26,9 +25,8 @@ export class MessagingModule implements OnModuleInit {
         { provide: KAFKA, inject: [MESSAGING_CONFIG], useFactory: (config: MessagingConfig) => createKafka(config) },
         Outbox,
         OutboxRelay,
-        ConsumerOwnership,
       ],
-      exports: [KAFKA, MESSAGING_CONFIG, MESSAGING_SERVICE_NAME, Outbox, ConsumerOwnership],
+      exports: [KAFKA, MESSAGING_CONFIG, MESSAGING_SERVICE_NAME, Outbox],
     };
   }
 

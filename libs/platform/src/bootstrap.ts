@@ -5,7 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { authSettings } from '@ordo/auth';
 import { ConfigInvalid, ConfigOf, ServiceConfigModule, integer, loadConfig, text, type Settings } from '@ordo/config';
 import { databaseSettings } from '@ordo/database';
-import { ConsumerOwnership, KafkaEventServer, createKafka, ensureTopics, messagingConfig, messagingSettings } from '@ordo/messaging';
+import { KafkaEventServer, createKafka, ensureTopics, messagingConfig, messagingSettings } from '@ordo/messaging';
 import { PinoNestLogger, Readiness, collectProcessMetrics, createLogger, logSettings, metrics } from '@ordo/observability';
 import { DataSource } from 'typeorm';
 import { HttpErrorFilter } from './http-error.filter';
@@ -49,11 +49,6 @@ export interface ServiceDefinition {
   consumes: string[];
   /** Events applied per consumer transaction unless KAFKA_BATCH_SIZE says otherwise (default 1). */
   batchSize?: number;
-  /**
-   * Keep the app's `ConsumerOwnership` current (which partitions the consumer owns, its heartbeats),
-   * for a service that must know whether it sees every change (fraud's verdict memory).
-   */
-  tracksOwnership?: boolean;
 }
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -106,7 +101,6 @@ export async function createService(
           handlerAttempts: messaging.handlerAttempts,
           sessionTimeoutMs: messaging.sessionTimeoutMs,
           batchSize: messaging.batchSize ?? definition.batchSize ?? 1,
-          ...(definition.tracksOwnership ? { ownership: app.get(ConsumerOwnership) } : {}),
         }),
       },
       { inheritAppConfig: false },
