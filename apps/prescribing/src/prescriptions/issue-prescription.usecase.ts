@@ -39,9 +39,10 @@ export class IssuePrescription {
     this.idempotency.validate(idempotencyKey);
     // Keys are the prescriber's own: another prescriber's identical key is another request.
     const scope = `issue:${prescriberRpps}`;
-    const hash = this.idempotency.hash(request);
-    if (idempotencyKey) {
-      const earlier = await this.idempotency.earlier<PrescriptionView>(scope, idempotencyKey, hash);
+    // Hashing the whole body costs CPU on every issue: only a request with a key is compared with a retry.
+    const keyed = idempotencyKey ? { key: idempotencyKey, hash: this.idempotency.hash(request) } : undefined;
+    if (keyed) {
+      const earlier = await this.idempotency.earlier<PrescriptionView>(scope, keyed.key, keyed.hash);
       if (earlier) return { view: earlier.body, replayed: true };
     }
     const issuedAt = new Date();
@@ -73,10 +74,10 @@ export class IssuePrescription {
       validUntil: validUntil.toISOString(),
       lines,
     });
-    const remembered = idempotencyKey ? { scope, key: idempotencyKey, hash, statusCode: 201, body: view } : undefined;
+    const remembered = keyed ? { scope, ...keyed, statusCode: 201, body: view } : undefined;
     if (!(await this.prescriptions.insertIssued(prescription, issued, remembered))) {
       // The same request, retried while this one ran, stored its answer first: that answer stands.
-      const earlier = await this.idempotency.earlier<PrescriptionView>(scope, idempotencyKey!, hash);
+      const earlier = await this.idempotency.earlier<PrescriptionView>(scope, keyed!.key, keyed!.hash);
       return { view: earlier!.body, replayed: true };
     }
     return { view, replayed: false };

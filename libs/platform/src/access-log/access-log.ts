@@ -5,7 +5,7 @@ import type { Principal } from '@ordo/auth';
 import { parsePrescriptionId } from '@ordo/rx-id';
 import type { FastifyRequest } from 'fastify';
 import { Observable, catchError, from, mergeMap, throwError } from 'rxjs';
-import { DataSource } from 'typeorm';
+import { Sql, Statement, statement } from '@ordo/database';
 import { DomainError } from '../domain-error';
 
 /** What a logged request did to a prescription. */
@@ -74,11 +74,23 @@ function outcomeOf(error: unknown): { status: number; code?: string } {
 export class AccessLogInterceptor implements NestInterceptor {
   private readonly logger = new Logger(AccessLogInterceptor.name);
 
+  /** One statement on every logged request: prepared once per connection. */
+  private readonly insert: Statement;
+
   constructor(
     private readonly reflector: Reflector,
-    private readonly dataSource: DataSource,
+    private readonly sql: Sql,
     @Inject(ACCESS_LOG_OPTIONS) private readonly options: AccessLogOptions,
-  ) {}
+  ) {
+    // One record per prescription shown; the patient of each is looked up as the rows are written.
+    this.insert = statement(
+      'access_log_insert',
+      `INSERT INTO access_log (action, prescription_id, patient_pseudonym, actor_role, actor_subject, actor_rpps, actor_finess,
+                               client_address, outcome_status, outcome_code)
+       SELECT $1, shown.id, p.patient_pseudonym, $3, $4, $5, $6, $7, $8, $9
+       FROM unnest($2::char(18)[]) AS shown(id) LEFT JOIN ${options.prescriptionTable} p ON p.id = shown.id`,
+    );
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const action = this.reflector.get<AccessAction | undefined>(ACCESS_ACTION, context.getHandler());
@@ -110,24 +122,17 @@ export class AccessLogInterceptor implements NestInterceptor {
     const ids = row.prescriptionIds.length > 0 ? row.prescriptionIds : [null];
     const roles = row.principal?.roles.join(',') ?? 'anonymous';
     try {
-      // One statement: the patient of each prescription is looked up as the rows are written.
-      await this.dataSource.query(
-        `INSERT INTO access_log (action, prescription_id, patient_pseudonym, actor_role, actor_subject, actor_rpps, actor_finess,
-                                 client_address, outcome_status, outcome_code)
-         SELECT $1, shown.id, p.patient_pseudonym, $3, $4, $5, $6, $7, $8, $9
-         FROM unnest($2::char(18)[]) AS shown(id) LEFT JOIN ${this.options.prescriptionTable} p ON p.id = shown.id`,
-        [
-          row.action,
-          ids,
-          roles,
-          row.principal?.subject ?? 'anonymous',
-          row.principal?.rpps ?? null,
-          row.principal?.finess ?? null,
-          row.address,
-          row.status,
-          row.code ?? null,
-        ],
-      );
+      await this.sql.query(this.insert, [
+        row.action,
+        ids,
+        roles,
+        row.principal?.subject ?? 'anonymous',
+        row.principal?.rpps ?? null,
+        row.principal?.finess ?? null,
+        row.address,
+        row.status,
+        row.code ?? null,
+      ]);
     } catch (error) {
       this.logger.error(`access not recorded (${row.action}): ${(error as Error).message}`);
       throw new DomainError('ACCESS_LOG_UNAVAILABLE', 'the access could not be recorded; retry shortly', 503);
