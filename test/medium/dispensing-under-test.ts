@@ -19,6 +19,7 @@ import { KeyRing, PrescriptionId, QrTokenSigner, formatPrescriptionId, generateP
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ClaimAnswer, ClaimPrescription } from '../../apps/dispensing/src/claims/claim-prescription.usecase';
+import { ScanAnswer, ScanPrescription } from '../../apps/dispensing/src/scans/scan-prescription.usecase';
 import { Claim } from '../../apps/dispensing/src/claims/claim.entity';
 import { DispensingModule } from '../../apps/dispensing/src/dispensing.module';
 import { dispensingSettings } from '../../apps/dispensing/src/dispensing.settings';
@@ -193,6 +194,11 @@ export class DispensingUnderTest {
   /** `POST /v1/claims` as the pharmacy's software sends it, minus HTTP. */
   claim(pharmacy: Pharmacy, presented: Presented, idempotencyKey?: string): Promise<ClaimAnswer> {
     return this.app.get(ClaimPrescription).execute({ ...presented, pharmacy, idempotencyKey });
+  }
+
+  /** `POST /v1/scans` as the pharmacy's software sends it, minus HTTP. */
+  scan(pharmacy: Pharmacy, presented: Presented, idempotencyKey?: string): Promise<ScanAnswer> {
+    return this.app.get(ScanPrescription).execute({ ...presented, pharmacy, idempotencyKey });
   }
 
   claimsOf(prescriptionId: string): Promise<Claim[]> {

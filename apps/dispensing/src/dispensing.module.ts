@@ -26,6 +26,7 @@ import { PrescriptionEventsController } from './prescriptions/prescription-event
 import { PrescriptionsController } from './prescriptions/prescriptions.controller';
 import { PATIENT_KEYS } from './prescriptions/tokens';
 import { CodeReader } from './scans/code-reader';
+import { ScanPrescription } from './scans/scan-prescription.usecase';
 import { ScansController } from './scans/scans.controller';
 import { dispensingSchema } from './schema';
 
@@ -45,6 +46,7 @@ import { dispensingSchema } from './schema';
     ClaimRepository,
     DispensationRepository,
     CodeReader,
+    ScanPrescription,
     QrVerification,
     FraudCheckClient,
     IdempotentRequests,

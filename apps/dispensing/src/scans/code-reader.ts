@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrescriptionScanned, ScanOutcome } from '@ordo/contracts';
-import { Sql } from '@ordo/database';
+import { Sql, SqlRunner } from '@ordo/database';
 import { Outbox } from '@ordo/messaging';
 import { parsePrescriptionId } from '@ordo/rx-id';
 import { CodeRefused } from '../dispensations/dispensing.errors';
@@ -67,14 +67,15 @@ export class CodeReader {
     return { prescriptionId: parsed.id, typed: true };
   }
 
-  /** Records the outcome of a presentation that reached a prescription (or found none). */
+  /** Records the outcome of a presentation that reached a prescription (or found none), in `within` if given. */
   async record(
     pharmacy: Pharmacy,
     outcome: ScanOutcome,
     prescriptionId: string | undefined,
     extra: { kid?: string; detail?: string; status?: string } = {},
+    within: SqlRunner = this.sql,
   ): Promise<void> {
-    await this.outbox.append(this.sql, PrescriptionScanned, prescriptionId ?? `unidentified:${pharmacy.finess}`, {
+    await this.outbox.append(within, PrescriptionScanned, prescriptionId ?? `unidentified:${pharmacy.finess}`, {
       ...(prescriptionId ? { prescriptionId } : {}),
       outcome,
       ...(extra.kid ? { kid: extra.kid } : {}),
