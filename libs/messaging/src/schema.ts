@@ -15,16 +15,8 @@ export async function createMessagingTables(queryRunner: QueryRunner): Promise<v
       event      jsonb NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now()
     )`);
-  // Wakes the relay at commit time; polling remains as the fallback.
-  await queryRunner.query(`
-    CREATE FUNCTION notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      PERFORM pg_notify('ordo_outbox', '');
-      RETURN NULL;
-    END $$`);
-  await queryRunner.query(`
-    CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
-    FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox()`);
+  // Woke the relay at commit time, until dropOutboxNotify (the first migrations stay as they ran).
+  await restoreOutboxNotify(queryRunner);
   await queryRunner.query(`
     CREATE TABLE inbox (
       event_id    uuid PRIMARY KEY,
