@@ -274,6 +274,33 @@ describe('fraud: rules, verdicts, holds and cases', () => {
     expect(ninth.body.items).toEqual([]);
   });
 
+  it("flags a prescriber's day of watched molecules for new patients against their own mix, not one prescription short", async () => {
+    // Four weeks of ordinary prescriptions for their own patients, none watched…
+    const prescriber = rpps('5500000000');
+    for (let n = 1; n <= 20; n++) {
+      const issued = traffic.issuedData({ patient: traffic.patient(), prescriber, issuedAt: new Date(Date.now() - (n + 1) * 86_400_000) });
+      await traffic.emit(PrescriptionIssued, issued.prescriptionId, issued, '/ordo/prescribing');
+      await known(issued.prescriptionId);
+    }
+    // …then, today, six prescriptions of a watched molecule for patients never seen: too few for a burst.
+    const ids: string[] = [];
+    for (let n = 1; n <= 6; n++) {
+      const issued = traffic.issuedData({ patient: traffic.patient(), prescriber, label: 'PREGABALINE BIOGARAN 75 mg, gélule' });
+      ids.push(issued.prescriptionId);
+      await traffic.emit(PrescriptionIssued, issued.prescriptionId, issued, '/ordo/prescribing');
+      await known(issued.prescriptionId);
+    }
+    const page = await alertsOf(`rule=PRESCRIBER_WATCHED_DAY&prescriptionId=${ids[5]}`);
+    expect(page.items[0].level).toBe('review');
+    expect(page.items[0].ruleCodes.sort()).toEqual(['PRESCRIBER_NEW_PATIENTS', 'PRESCRIBER_WATCHED_DAY', 'WATCH_LIST_MOLECULE']);
+    const day = page.items[0].signals.find((item: { code: string }) => item.code === 'PRESCRIBER_WATCHED_DAY');
+    expect(day.details).toMatchObject({ watchedToday: 6, prescriptionsToday: 6, historyPrescriptions: 20, historyDays: 28 });
+    expect(day.details.usualShare).toBeCloseTo(1 / 22);
+    // The fifth was under both: no case.
+    const fifth = await system.request('fraud', 'GET', `/v1/alerts?prescriptionId=${ids[4]}`, { token: analyst });
+    expect(fifth.body.items).toEqual([]);
+  });
+
   it('flags a line far above the usual units per day of its medicine, once that usual is known', async () => {
     // A label of its own, so that the usual is this test's.
     const label = `PREGABALINE ESSAI ${randomUUID().slice(0, 8)} 75 mg, gélule`;

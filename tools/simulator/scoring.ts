@@ -28,8 +28,8 @@ export type Pattern = (typeof PATTERNS)[number];
  */
 export const PATTERN_RULES: Record<Pattern, { unit: 'patient' | 'prescription' | 'prescriber'; codes: string[]; supersededBy?: string[] }> =
   {
-    'doctor-shopping': { unit: 'patient', codes: ['DOCTOR_SHOPPING'] },
-    'pharmacy-shopping': { unit: 'patient', codes: ['PHARMACY_SHOPPING'] },
+    'doctor-shopping': { unit: 'patient', codes: ['DOCTOR_SHOPPING'], supersededBy: ['MULTIPLE_PROVIDER_EPISODE'] },
+    'pharmacy-shopping': { unit: 'patient', codes: ['PHARMACY_SHOPPING'], supersededBy: ['MULTIPLE_PROVIDER_EPISODE'] },
     'multiple-provider-episode': { unit: 'patient', codes: ['MULTIPLE_PROVIDER_EPISODE', 'PROVIDER_SPREAD'] },
     'duplicate-supply': {
       unit: 'patient',
@@ -67,6 +67,8 @@ export interface TrafficKnown {
   patientOf(prescriptionId: string): string | undefined;
   prescriberOf?(prescriptionId: string): string | undefined;
   isFraudPatient?(patient: string): boolean;
+  /** The pattern a fraud patient was drawn for (a prescriber burst's strangers, an episode's patient…). */
+  patternOfPatient?(patient: string): string | undefined;
 }
 
 export interface PatternScore {
@@ -78,6 +80,8 @@ export interface PatternScore {
   falseFromNormal: number;
   /** Flagged units labelled with another pattern (the rule cannot tell them apart). */
   falseFromOtherPatterns: number;
+  /** Those flagged units by the pattern they were drawn for: what the rule takes them for. */
+  falseFromOtherBy: Record<string, number>;
   recall: number;
   /** Flagged units that were injected with this pattern. */
   precision: number;
@@ -98,6 +102,23 @@ function unitKey(unit: 'patient' | 'prescription' | 'prescriber', prescriptionId
     return rpps ? `prescriber:${rpps}` : undefined;
   }
   return prescriptionId;
+}
+
+/** A signal as the alerts API lists it: the rule and the prescription whose event fired it. */
+interface SignalSeen {
+  code: string;
+  prescriptionId?: string;
+}
+
+/**
+ * The units an alert flags for a pattern's codes. A prescriber is read from the prescription each
+ * signal names, as the analyst reads it: a patient's case can list a prescriber's signal fired on
+ * another of the patient's prescriptions, written by another prescriber than the alert's.
+ */
+function flaggedUnits(unit: 'patient' | 'prescription' | 'prescriber', codes: string[], alert: AlertSeen, traffic: TrafficKnown): string[] {
+  const signals = ((alert.signals ?? []) as SignalSeen[]).filter((signal) => codes.includes(signal.code) && signal.prescriptionId);
+  const ids = unit === 'prescriber' && signals.length > 0 ? signals.map((signal) => signal.prescriptionId!) : [alert.prescriptionId];
+  return [...new Set(ids.map((id) => unitKey(unit, id, traffic)).filter((key): key is string => key !== undefined))];
 }
 
 /**
@@ -125,14 +146,15 @@ export function scorePatterns(
     const injected = new Set(mine.map((label) => label.unit));
     for (const alert of alerts) {
       if (!alert.ruleCodes.some((code) => codes.includes(code))) continue;
-      const key = unitKey(unit, alert.prescriptionId, known);
-      // A unit injected with this pattern and caught by its codes is caught, whatever else its case carries.
-      const ownUnit = key !== undefined && injected.has(key) && PATTERN_RULES[pattern].unit !== 'prescription';
-      if (!ownUnit && (alert.ruleCodes.some((code) => supersededBy.includes(code)) || (key && moreSpecific.has(key)))) {
-        superseded++;
-        continue;
+      for (const key of flaggedUnits(unit, codes, alert, known)) {
+        // A unit injected with this pattern and caught by its codes is caught, whatever else its case carries.
+        const ownUnit = injected.has(key) && PATTERN_RULES[pattern].unit !== 'prescription';
+        if (!ownUnit && (alert.ruleCodes.some((code) => supersededBy.includes(code)) || moreSpecific.has(key))) {
+          superseded++;
+          continue;
+        }
+        flagged.add(key);
       }
-      if (key) flagged.add(key);
     }
     const labelledOther = new Set(labels.filter((label) => label.pattern !== pattern).map((label) => label.unit));
     // Prescription units of patient patterns (and the reverse) also count as "another pattern".
@@ -143,9 +165,18 @@ export function scorePatterns(
     );
     let truePositives = 0;
     let falseFromOther = 0;
+    const falseFromOtherBy: Record<string, number> = {};
     for (const key of flagged) {
       if (injected.has(key)) truePositives++;
-      else if (labelledOther.has(key) || (unit === 'patient' && (otherPatients.has(key) || known.isFraudPatient?.(key)))) falseFromOther++;
+      else if (labelledOther.has(key) || (unit === 'patient' && (otherPatients.has(key) || known.isFraudPatient?.(key)))) {
+        falseFromOther++;
+        const drawnFor =
+          labels.find((label) => label.unit === key)?.pattern ??
+          labels.find((label) => PATTERN_RULES[label.pattern].unit === 'prescription' && known.patientOf(label.unit) === key)?.pattern ??
+          known.patternOfPatient?.(key) ??
+          'unknown';
+        falseFromOtherBy[drawnFor] = (falseFromOtherBy[drawnFor] ?? 0) + 1;
+      }
     }
     const variations = [...new Set(mine.map((label) => label.variation ?? '–'))].sort().map((variation) => {
       const units = new Set(mine.filter((label) => (label.variation ?? '–') === variation).map((label) => label.unit));
@@ -159,6 +190,7 @@ export function scorePatterns(
       truePositives,
       falseFromNormal: flagged.size - truePositives - falseFromOther,
       falseFromOtherPatterns: falseFromOther,
+      falseFromOtherBy,
       recall: injected.size ? truePositives / injected.size : NaN,
       precision: flagged.size ? truePositives / flagged.size : NaN,
       precisionAnyFraud: flagged.size ? (truePositives + falseFromOther) / flagged.size : NaN,
@@ -209,6 +241,21 @@ export function formatScores(scores: PatternScore[]): string {
     ),
   ];
   return lines.join('\n');
+}
+
+/** For each pattern whose rules flagged units of other patterns: which patterns those were drawn for. */
+export function formatConfusions(scores: PatternScore[]): string {
+  const confused = scores.filter((score) => score.falseFromOtherPatterns > 0);
+  if (confused.length === 0) return 'No unit of one pattern was flagged as another.';
+  return [
+    'Units of one pattern flagged as another (rule → drawn for):',
+    ...confused.map(
+      (score) =>
+        `  ${score.pattern} ← ${Object.entries(score.falseFromOtherBy)
+          .map(([pattern, n]) => `${pattern} ${n}`)
+          .join(', ')}`,
+    ),
+  ].join('\n');
 }
 
 export function formatVariations(scores: PatternScore[]): string {

@@ -3,6 +3,7 @@
 //
 //   ORDO_BUILD_DIR=.build-fraud node scripts/build.mjs && \
 //     ORDO_BUILD_DIR=.build-fraud node .build-fraud/tools/simulator/simulate.js [--patients 240] [--per-pattern 8] [--weeks 12] [--seed 7]
+//       [--patterns prescriber-burst,replay] (only those injected: to study some patterns in numbers)
 //
 // It starts its own Kafka (port 59392), PostgreSQL databases (ordo_sim_*) and the four services
 // (ports 18101–18104), plays prescribers, pharmacies and patients over simulated weeks with fraud
@@ -35,7 +36,17 @@ import { loadavg } from 'node:os';
 import { repoRoot } from '../local/repo-root';
 import { SimInfra, startInfrastructure, stopAll, stopAllOnSignals } from './infra';
 import { Random } from './random';
-import { AlertSeen, Label, PATTERNS, Pattern, falseAlertsPerThousand, formatScores, formatVariations, scorePatterns } from './scoring';
+import {
+  AlertSeen,
+  Label,
+  PATTERNS,
+  Pattern,
+  falseAlertsPerThousand,
+  formatConfusions,
+  formatScores,
+  formatVariations,
+  scorePatterns,
+} from './scoring';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -47,6 +58,13 @@ const PER_PATTERN = option('per-pattern', 8);
 const WEEKS = option('weeks', 12);
 const SEED = option('seed', 7);
 const CONCURRENCY = option('concurrency', 6);
+/** `--patterns a,b`: inject only these patterns (all by default). */
+const ONLY_PATTERNS: readonly Pattern[] = args.includes('--patterns')
+  ? args[args.indexOf('--patterns') + 1].split(',').map((name) => {
+      if (!(PATTERNS as readonly string[]).includes(name)) throw new Error(`--patterns: unknown pattern ${name} (${PATTERNS.join(', ')})`);
+      return name as Pattern;
+    })
+  : PATTERNS;
 /** `--alerts-out <file>`: the alerts on normal traffic, with their signals, as JSON (to read where precision is lost). */
 const ALERTS_OUT = args.includes('--alerts-out') ? args[args.indexOf('--alerts-out') + 1] : undefined;
 const PRESCRIBERS = option('prescribers', 30);
@@ -219,7 +237,7 @@ let patientCount = 0;
 
 function newPatient(label?: Pattern): Patient {
   const i = patientCount++;
-  if (label) fraudPatients.add(`patient-${i}`);
+  if (label) fraudPatients.set(`patient-${i}`, label);
   const sex = random.chance(0.5) ? 'F' : 'M';
   const year = random.int(1940, 2004);
   const month = random.int(1, 12);
@@ -482,7 +500,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const prescriptionPatient = new Map<string, string>();
 const prescriptionPrescriber = new Map<string, string>();
 /** Patients of injected patterns (and the strangers a stolen prescriber identity writes for): not normal traffic. */
-const fraudPatients = new Set<string>();
+/** Patients drawn for a pattern, and which. */
+const fraudPatients = new Map<string, Pattern>();
 /** What each normal patient's care looks like (diabetic, palliative, moving house…): where false alerts come from. */
 const patientKind = new Map<string, string>();
 const labels: Label[] = [];
@@ -940,7 +959,7 @@ async function main(): Promise<void> {
 
   const plans: WeekPlan[] = [];
   for (let i = 0; i < NORMAL_PATIENTS; i++) plans.push(normalPatient(services, newPatient()));
-  for (const pattern of PATTERNS) for (let i = 0; i < PER_PATTERN; i++) plans.push(fraudulent(services, pattern, forgeKid));
+  for (const pattern of ONLY_PATTERNS) for (let i = 0; i < PER_PATTERN; i++) plans.push(fraudulent(services, pattern, forgeKid));
   log(`${labels.length} injected units planned so far (those labelled as they run come later); ${fraudPatients.size} patients of patterns`);
 
   for (let week = 0; week < WEEKS; week++) {
@@ -966,6 +985,7 @@ async function main(): Promise<void> {
     patientOf: (id: string) => prescriptionPatient.get(id),
     prescriberOf: (id: string) => prescriptionPrescriber.get(id),
     isFraudPatient: (patient: string) => fraudPatients.has(patient),
+    patternOfPatient: (patient: string) => fraudPatients.get(patient),
   };
   const scores = scorePatterns(labels, alerts, traffic);
   const normal = falseAlertsPerThousand(labels, alerts, traffic, counters['dispensed (normal patients)'] ?? 0);
@@ -975,6 +995,15 @@ async function main(): Promise<void> {
     `Simulated traffic (seed ${SEED}, ${WEEKS} simulated weeks): ${NORMAL_PATIENTS} normal patients, ${PER_PATTERN} injected per pattern, ${alerts.length} alerts.`,
     '',
     formatScores(scores),
+    '',
+    formatConfusions(scores),
+    '',
+    ...scores.flatMap((score) =>
+      score.missed.map(
+        (unit) =>
+          `Missed ${score.pattern} (${labels.find((label) => label.pattern === score.pattern && label.unit === unit)?.variation ?? '–'}): ${unit}`,
+      ),
+    ),
     '',
     formatVariations(scores),
     '',

@@ -11,7 +11,6 @@ import { AuditController } from './audit/audit.controller';
 import { CloseCase } from './cases/close-case.usecase';
 import { LiftHold } from './cases/lift-hold.usecase';
 import { PlaceHoldOnAlert } from './cases/place-hold-on-alert.usecase';
-import { StandingFeed } from './checks/standing-feed';
 import { VerdictResponder } from './checks/verdict-responder';
 import { FraudChecksController } from './checks/fraud-checks.controller';
 import { HoldPlacement } from './holds/hold-placement';
@@ -45,7 +44,6 @@ import { RecordPresentation } from './state/record-presentation.usecase';
     RecordPrescriptionIssued,
     RecordPrescriptionEnded,
     RecordPresentation,
-    StandingFeed,
     VerdictResponder,
     ListAlerts,
     PlaceHoldOnAlert,

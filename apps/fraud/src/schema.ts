@@ -7,6 +7,7 @@ import { RulesHoldsCases1764000000000 } from './migrations/1764000000000-rules-h
 import { ParkedEvents1764100000000 } from './migrations/1764100000000-parked-events';
 import { OutboxWithoutNotify1765200000000 } from './migrations/1765200000000-outbox-without-notify';
 import { Signals1765300000000 } from './migrations/1765300000000-signals';
+import { PrescriberWatchedDays1765400000000 } from './migrations/1765400000000-prescriber-watched-days';
 import { PatientActivity } from './state/patient-activity.entity';
 import { PrescriberRegistryEntry } from './state/prescriber-registry.entity';
 import { WatchedPrescription } from './state/watched-prescription.entity';
@@ -20,5 +21,6 @@ export const fraudSchema = {
     ParkedEvents1764100000000,
     OutboxWithoutNotify1765200000000,
     Signals1765300000000,
+    PrescriberWatchedDays1765400000000,
   ],
 };

@@ -4,7 +4,6 @@ import { Outbox } from '@ordo/messaging';
 import { DataSource } from 'typeorm';
 import { CaseResolution, FraudAlert } from '../alerts/fraud-alert.entity';
 import { audit } from '../audit/audit-entry.entity';
-import { StandingFeed } from '../checks/standing-feed';
 import { HoldPlacement } from '../holds/hold-placement';
 import { lockOpenAlert } from './open-alert';
 
@@ -18,49 +17,37 @@ export class CloseCase {
     private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly holds: HoldPlacement,
-    private readonly feed: StandingFeed,
   ) {}
 
   async execute(alertId: string, analyst: string, resolution: CaseResolution, reason: string): Promise<FraudAlert> {
-    // What verdicts read that this changes: the prescription, and every patient its dismissed hits counted for.
-    return this.feed.changing((touched) =>
-      this.dataSource.transaction(async (manager) => {
-        const alert = await lockOpenAlert(manager, alertId);
-        touched.prescriptionIds.push(alert.prescriptionId);
-        touched.patients.push(alert.patientPseudonym);
-        Object.assign(alert, { status: 'closed', resolution, resolutionReason: reason, closedBy: analyst, closedAt: new Date() });
-        await manager.update(
-          FraudAlert,
-          { id: alert.id },
-          { status: 'closed', resolution, resolutionReason: reason, closedBy: analyst, closedAt: alert.closedAt },
-        );
-        if (resolution === 'false-positive') {
-          // Through a SELECT: TypeORM hands a bare UPDATE … RETURNING back as [rows, count].
-          const dismissed: { patient_pseudonym: string | null }[] = await manager.query(
-            `WITH d AS (UPDATE rule_hit SET dismissed = true WHERE prescription_id = $1 AND NOT dismissed RETURNING patient_pseudonym)
-             SELECT DISTINCT patient_pseudonym FROM d`,
-            [alert.prescriptionId],
-          );
-          touched.patients.push(...dismissed.map((hit) => hit.patient_pseudonym));
-          const hold = await this.holds.active(manager, alert.prescriptionId);
-          if (hold) await this.holds.lift(manager, hold, analyst, `case closed as a false positive: ${reason}`);
-        }
-        await audit(manager, {
-          actor: analyst,
-          action: 'case-closed',
-          prescriptionId: alert.prescriptionId,
-          alertId: alert.id,
-          details: { resolution, reason },
-        });
-        await this.outbox.append(manager, CaseClosed, alert.prescriptionId, {
-          alertId: alert.id,
-          prescriptionId: alert.prescriptionId,
-          resolution,
-          reason,
-          closedBy: analyst,
-        });
-        return alert;
-      }),
-    );
+    return this.dataSource.transaction(async (manager) => {
+      const alert = await lockOpenAlert(manager, alertId);
+      Object.assign(alert, { status: 'closed', resolution, resolutionReason: reason, closedBy: analyst, closedAt: new Date() });
+      await manager.update(
+        FraudAlert,
+        { id: alert.id },
+        { status: 'closed', resolution, resolutionReason: reason, closedBy: analyst, closedAt: alert.closedAt },
+      );
+      if (resolution === 'false-positive') {
+        await manager.query('UPDATE rule_hit SET dismissed = true WHERE prescription_id = $1 AND NOT dismissed', [alert.prescriptionId]);
+        const hold = await this.holds.active(manager, alert.prescriptionId);
+        if (hold) await this.holds.lift(manager, hold, analyst, `case closed as a false positive: ${reason}`);
+      }
+      await audit(manager, {
+        actor: analyst,
+        action: 'case-closed',
+        prescriptionId: alert.prescriptionId,
+        alertId: alert.id,
+        details: { resolution, reason },
+      });
+      await this.outbox.append(manager, CaseClosed, alert.prescriptionId, {
+        alertId: alert.id,
+        prescriptionId: alert.prescriptionId,
+        resolution,
+        reason,
+        closedBy: analyst,
+      });
+      return alert;
+    });
   }
 }

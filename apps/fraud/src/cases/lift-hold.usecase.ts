@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FraudHold } from '../holds/fraud-hold.entity';
-import { StandingFeed } from '../checks/standing-feed';
 import { HoldPlacement } from '../holds/hold-placement';
 import { NoActiveHold } from './case.errors';
 
@@ -11,17 +10,13 @@ export class LiftHold {
   constructor(
     private readonly dataSource: DataSource,
     private readonly holds: HoldPlacement,
-    private readonly feed: StandingFeed,
   ) {}
 
   async execute(prescriptionId: string, analyst: string, reason: string): Promise<FraudHold> {
-    return this.feed.changing((touched) => {
-      touched.prescriptionIds.push(prescriptionId);
-      return this.dataSource.transaction(async (manager) => {
-        const hold = await this.holds.active(manager, prescriptionId);
-        if (!hold) throw new NoActiveHold(prescriptionId);
-        return this.holds.lift(manager, hold, analyst, reason);
-      });
+    return this.dataSource.transaction(async (manager) => {
+      const hold = await this.holds.active(manager, prescriptionId);
+      if (!hold) throw new NoActiveHold(prescriptionId);
+      return this.holds.lift(manager, hold, analyst, reason);
     });
   }
 }

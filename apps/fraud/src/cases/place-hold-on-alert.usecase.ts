@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FraudHold } from '../holds/fraud-hold.entity';
-import { StandingFeed } from '../checks/standing-feed';
 import { HoldPlacement } from '../holds/hold-placement';
 import { lockOpenAlert } from './open-alert';
 import { HoldAlreadyActive } from './case.errors';
@@ -12,23 +11,19 @@ export class PlaceHoldOnAlert {
   constructor(
     private readonly dataSource: DataSource,
     private readonly holds: HoldPlacement,
-    private readonly feed: StandingFeed,
   ) {}
 
   async execute(alertId: string, analyst: string, reason: string): Promise<FraudHold> {
-    return this.feed.changing((touched) =>
-      this.dataSource.transaction(async (manager) => {
-        const alert = await lockOpenAlert(manager, alertId);
-        touched.prescriptionIds.push(alert.prescriptionId);
-        const { hold, placed } = await this.holds.place(manager, {
-          prescriptionId: alert.prescriptionId,
-          alertId: alert.id,
-          reason,
-          placedBy: analyst,
-        });
-        if (!placed) throw new HoldAlreadyActive(alert.prescriptionId);
-        return hold;
-      }),
-    );
+    return this.dataSource.transaction(async (manager) => {
+      const alert = await lockOpenAlert(manager, alertId);
+      const { hold, placed } = await this.holds.place(manager, {
+        prescriptionId: alert.prescriptionId,
+        alertId: alert.id,
+        reason,
+        placedBy: analyst,
+      });
+      if (!placed) throw new HoldAlreadyActive(alert.prescriptionId);
+      return hold;
+    });
   }
 }

@@ -38,6 +38,10 @@ export interface RuleThresholds {
   newPatientsWeak: number;
   /** …both at this multiple of the prescriber's own busiest such day over `historyDays` (at least 1). */
   burstFactor: number;
+  /** Watched prescriptions a prescriber writes in one day from which that day's share of them is judged… */
+  watchedDayMin: number;
+  /** …against their own history's share (smoothed: (watched + 1) / (prescriptions + 2)), at this multiple. */
+  watchedShareFactor: number;
   /** How far back a prescriber's own history is read. */
   historyDays: number;
   /** Prescriptions a prescriber must have in their history before their hours are judged. */
@@ -96,6 +100,8 @@ export const DEFAULT_FRAUD_CONFIG: FraudConfig = {
     burstNewPatients: 10,
     newPatientsWeak: 6,
     burstFactor: 3,
+    watchedDayMin: 6,
+    watchedShareFactor: 3,
     historyDays: 28,
     historyMinPrescriptions: 20,
     nightShareMax: 0.05,

@@ -52,6 +52,10 @@ export interface FraudFacts {
   prescriberNewPatientsToday?: number;
   /** …as a multiple of the most on any earlier day of their own history (at least 1). */
   prescriberNewPatientsRatio?: number;
+  /** Watched prescriptions the prescriber wrote today, this one included… */
+  prescriberWatchedToday?: number;
+  /** …their share of the prescriber's prescriptions today, as a multiple of the share in their own history (smoothed). */
+  prescriberWatchedShareRatio?: number;
   /** Written at night by a prescriber whose history holds enough prescriptions and few at night. */
   unusualHour?: boolean;
   /** Local hour of writing, for the reason. */
@@ -78,6 +82,14 @@ export interface SignalDetails {
     overlapping: (SupplyDetail & { overlapDays: number })[];
   };
   newPatients?: { day: string; today: number; usualMostInADay: number; historyDays: number; prescriptionIds: string[] };
+  watchedDay?: {
+    day: string;
+    watchedToday: number;
+    prescriptionsToday: number;
+    usualShare: number;
+    historyPrescriptions: number;
+    historyDays: number;
+  };
   hour?: { localHour: number; timeZone: string; nightShare: number; historyPrescriptions: number };
   quantity?: { label: string; unitsPerDay: number; usualUnitsPerDay: number; samples: number };
 }

@@ -44,6 +44,7 @@ export const DEFAULT_WEIGHTS: Record<string, number> = {
   SUPPLY_OVERLAP: 20,
   PRESCRIBER_NEW_PATIENT_BURST: 30,
   PRESCRIBER_NEW_PATIENTS: 15,
+  PRESCRIBER_WATCHED_DAY: 15,
   PRESCRIBER_UNUSUAL_HOUR: 15,
   QUANTITY_ABOVE_USUAL: 25,
 };
@@ -254,6 +255,19 @@ export function ruleDefinitions(config: FraudConfig): RuleDefinition[] {
           { fact: 'prescriberNewPatientsToday', operator: 'greaterThanInclusive', value: t.newPatientsWeak },
           { fact: 'prescriberNewPatientsToday', operator: 'lessThan', value: t.burstNewPatients },
           { fact: 'prescriberNewPatientsRatio', operator: 'greaterThanInclusive', value: t.burstFactor },
+        ],
+      },
+    },
+    {
+      code: 'PRESCRIBER_WATCHED_DAY',
+      triggers: ['issued'],
+      scope: 'prescription',
+      explainedBy: 'watchedDay',
+      reason: `prescriber {prescriberRpps} wrote {prescriberWatchedToday} prescriptions of watched molecules today, a share {prescriberWatchedShareRatio}× their own over ${t.historyDays} days (from ${t.watchedDayMin} and ${t.watchedShareFactor}×)`,
+      conditions: {
+        all: [
+          { fact: 'prescriberWatchedToday', operator: 'greaterThanInclusive', value: t.watchedDayMin },
+          { fact: 'prescriberWatchedShareRatio', operator: 'greaterThanInclusive', value: t.watchedShareFactor },
         ],
       },
     },

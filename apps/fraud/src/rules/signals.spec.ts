@@ -92,6 +92,33 @@ describe('signals of the published typologies', () => {
     });
   });
 
+  describe('PRESCRIBER_WATCHED_DAY', () => {
+    it(`fires from ${t.watchedDayMin} watched prescriptions in a day, their share ${t.watchedShareFactor}× the prescriber's own`, () => {
+      expect(
+        codes({ trigger: 'issued', prescriberWatchedToday: t.watchedDayMin, prescriberWatchedShareRatio: t.watchedShareFactor }),
+      ).toEqual(['PRESCRIBER_WATCHED_DAY']);
+    });
+    it('does not fire one prescription short, nor just under the factor (a GP renewing their chronic patients)', () => {
+      expect(codes({ trigger: 'issued', prescriberWatchedToday: t.watchedDayMin - 1, prescriberWatchedShareRatio: 10 })).toEqual([]);
+      expect(codes({ trigger: 'issued', prescriberWatchedToday: 12, prescriberWatchedShareRatio: t.watchedShareFactor - 0.01 })).toEqual(
+        [],
+      );
+    });
+    it('with a weak burst of new patients, reaches review where the hour says nothing (an on-call doctor, a thin history)', () => {
+      const fired = engine.evaluate({
+        trigger: 'issued',
+        watchListCount: 1,
+        watchListed: 'zolpidem',
+        prescriberNewPatientsToday: t.newPatientsWeak,
+        prescriberNewPatientsRatio: t.burstFactor,
+        prescriberWatchedToday: t.watchedDayMin,
+        prescriberWatchedShareRatio: t.watchedShareFactor,
+      });
+      expect(fired.map((rule) => rule.code).sort()).toEqual(['PRESCRIBER_NEW_PATIENTS', 'PRESCRIBER_WATCHED_DAY', 'WATCH_LIST_MOLECULE']);
+      expect(standingOf(fired, [], config).level).toBe('review');
+    });
+  });
+
   describe('PRESCRIBER_UNUSUAL_HOUR', () => {
     it('fires on a night prescription by a prescriber who almost never writes at night', () => {
       expect(codes({ trigger: 'issued', unusualHour: true, localHour: 3 })).toEqual(['PRESCRIBER_UNUSUAL_HOUR']);

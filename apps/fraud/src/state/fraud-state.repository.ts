@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventContext } from '@ordo/messaging';
 import { EntityManager } from 'typeorm';
-import { StandingFeed } from '../checks/standing-feed';
 import { FRAUD_CONFIG, FraudConfig } from '../config/fraud-config';
 import { FraudWorkingSet } from './fraud-working-set';
 
@@ -16,39 +15,20 @@ export class FraudStateRepository {
   private peerMedianCache?: { day: string; value: number; at: number };
   private readonly registryCache = new Map<string, { status: 'known' | 'unknown' | 'deactivated'; at: number }>();
 
-  constructor(
-    @Inject(FRAUD_CONFIG) private readonly config: FraudConfig,
-    private readonly feed: StandingFeed,
-  ) {}
+  constructor(@Inject(FRAUD_CONFIG) private readonly config: FraudConfig) {}
 
   /**
    * The state the events of the current batch read, loaded on first use for all of them and written
-   * back once, just before the batch's transaction commits; once committed, told to the verdict worker
-   * (and, if the transaction failed, forgotten by it).
+   * back once, just before the batch's transaction commits.
    */
   workingSet(context: Pick<EventContext, 'manager' | 'batch'>): Promise<FraudWorkingSet> {
     return context.batch.shared(FraudWorkingSet, () => {
-      const loadedAt = this.feed.clock();
       const loading = FraudWorkingSet.load(context.manager, context.batch.events, {
         windowDays: this.config.windowDays,
         historyDays: this.config.thresholds.historyDays,
         moleculeClasses: this.config.moleculeClasses,
       });
-      context.batch.beforeCommit(async (manager) => {
-        const state = await loading;
-        await state.flush(manager);
-        context.batch.afterCommit(() => this.feed.committed(() => state.standing(loadedAt)));
-      });
-      // Failed, perhaps at COMMIT after the server committed: whatever the verdict worker remembers of these may be old.
-      context.batch.afterAbort(() => {
-        loading.then(
-          (state) => {
-            const { prescriptionIds, patients } = state.keys();
-            this.feed.changedOutsideStream(prescriptionIds, patients);
-          },
-          () => undefined,
-        );
-      });
+      context.batch.beforeCommit(async (manager) => (await loading).flush(manager));
       return loading;
     });
   }

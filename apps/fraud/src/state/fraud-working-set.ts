@@ -1,7 +1,6 @@
 import { CloudEvent } from '@ordo/contracts';
 import { EntityManager, In } from 'typeorm';
 import { EventEvidence } from '../alerts/rule-hit.entity';
-import { PatientStanding, PrescriptionStanding, StandingMessage, standingMessage } from '../checks/standing-memory';
 import { moleculeClass } from '../config/medicine-lists';
 import { NarcoticPeriod, Supply } from '../rules/fraud-facts';
 import { WatchedLine, WatchedPrescription } from './watched-prescription.entity';
@@ -18,18 +17,24 @@ interface Activity {
   at: Date;
 }
 
-/** A prescriber's day: prescriptions, those of watched molecules for patients new to them, those written at night. */
+/** A prescriber's day: prescriptions, those of watched molecules (for patients new to them, and all), those written at night. */
 export interface PrescriberDay {
   count: number;
   newPatientsWatched: number;
+  watched: number;
   night: number;
   /** What this batch adds to each (written as increments). */
-  added: { count: number; newPatientsWatched: number; night: number };
+  added: DayCounts;
 }
+
+type DayCounts = Omit<PrescriberDay, 'added'>;
+const DAY_COUNTS = ['count', 'newPatientsWatched', 'watched', 'night'] as const;
+const noCounts = (): DayCounts => ({ count: 0, newPatientsWatched: 0, watched: 0, night: 0 });
 
 /** A prescriber's own history before a day: totals, and the most new-patient watched prescriptions in one day. */
 export interface PrescriberHistory {
   prescriptions: number;
+  watched: number;
   night: number;
   mostNewPatientsWatchedInADay: number;
 }
@@ -110,8 +115,6 @@ export class FraudWorkingSet {
   private readonly newlyParked: { prescriptionId: string; event: CloudEvent }[] = [];
   /** Prescriptions on hold (active when loaded, or placed by this batch). */
   private readonly held = new Set<string>();
-  /** Patients whose window was read whole (hits and activity): only these are told to the verdict worker. */
-  private readonly loadedPatients = new Set<string>();
   /** Patients' windows are complete from here on (the batch's earliest event, one window back). */
   private since = 0;
 
@@ -201,10 +204,7 @@ export class FraudWorkingSet {
         WHERE patient_pseudonym = ANY($1::text[]) AND at > $2`,
       [patients, new Date(set.since)],
     );
-    for (const patient of patients) {
-      set.activity.set(patient, []);
-      set.loadedPatients.add(patient);
-    }
+    for (const patient of patients) set.activity.set(patient, []);
     for (const row of activity) {
       set.activity.get(row.patient_pseudonym as string)!.push({
         patientPseudonym: row.patient_pseudonym as string,
@@ -249,9 +249,9 @@ export class FraudWorkingSet {
       // The prescribers' days over their own history, up to the batch's last day.
       const rpps = unique(issuing.map((data) => data.prescriberRpps));
       const issueDays = issuing.map((data) => data.issuedAt!.slice(0, 10)).sort();
-      const days: { prescriber_rpps: string; day: string; count: number; new_patients_watched: number; night: number }[] =
+      const days: { prescriber_rpps: string; day: string; count: number; new_patients_watched: number; watched: number; night: number }[] =
         await manager.query(
-          `SELECT prescriber_rpps, to_char(day, 'YYYY-MM-DD') AS day, count, new_patients_watched, night FROM prescriber_day
+          `SELECT prescriber_rpps, to_char(day, 'YYYY-MM-DD') AS day, count, new_patients_watched, watched, night FROM prescriber_day
             WHERE prescriber_rpps = ANY($1::bpchar[]) AND day >= $2::date - $3::int AND day <= $4::date`,
           [rpps, issueDays[0], options.historyDays, issueDays[issueDays.length - 1]],
         );
@@ -259,8 +259,9 @@ export class FraudWorkingSet {
         set.dayCounts.set(`${row.prescriber_rpps}|${row.day}`, {
           count: row.count,
           newPatientsWatched: row.new_patients_watched,
+          watched: row.watched,
           night: row.night,
-          added: { count: 0, newPatientsWatched: 0, night: 0 },
+          added: noCounts(),
         });
       }
       const medicines = unique(issuing.flatMap((data) => (data.lines ?? []).map(medicineKey)));
@@ -321,14 +322,10 @@ export class FraudWorkingSet {
     if (rx.narcotic)
       this.narcoticsOf(rx.patientPseudonym).push({ id: rx.id, start: rx.issuedAt, end: rx.narcoticUntil!, status: rx.status });
     const key = dayKey(rx.prescriberRpps, rx.issuedAt);
-    const day = this.dayCounts.get(key) ?? {
-      count: 0,
-      newPatientsWatched: 0,
-      night: 0,
-      added: { count: 0, newPatientsWatched: 0, night: 0 },
-    };
-    const counts = { count: 1, newPatientsWatched: newPatient && rx.watchList !== '' ? 1 : 0, night: night ? 1 : 0 };
-    for (const name of ['count', 'newPatientsWatched', 'night'] as const) {
+    const day = this.dayCounts.get(key) ?? { ...noCounts(), added: noCounts() };
+    const watched = rx.watchList !== '' ? 1 : 0;
+    const counts: DayCounts = { count: 1, newPatientsWatched: newPatient ? watched : 0, watched, night: night ? 1 : 0 };
+    for (const name of DAY_COUNTS) {
       day[name] += counts[name];
       day.added[name] += counts[name];
     }
@@ -338,12 +335,13 @@ export class FraudWorkingSet {
 
   /** The prescriber's own days in the `historyDays` before the day of `at` (that day left out). */
   prescriberHistory(rpps: string, at: Date): PrescriberHistory {
-    const history: PrescriberHistory = { prescriptions: 0, night: 0, mostNewPatientsWatchedInADay: 0 };
+    const history: PrescriberHistory = { prescriptions: 0, watched: 0, night: 0, mostNewPatientsWatchedInADay: 0 };
     const today = Date.parse(at.toISOString().slice(0, 10));
     for (let back = 1; back <= this.options.historyDays; back++) {
       const day = this.dayCounts.get(`${rpps}|${new Date(today - back * DAY_MS).toISOString().slice(0, 10)}`);
       if (!day) continue;
       history.prescriptions += day.count;
+      history.watched += day.watched;
       history.night += day.night;
       history.mostNewPatientsWatchedInADay = Math.max(history.mostNewPatientsWatchedInADay, day.newPatientsWatched);
     }
@@ -495,11 +493,6 @@ export class FraudWorkingSet {
     return this.newHits.filter((hit) => hit.prescriptionId === prescriptionId).map((hit) => hit.evidence);
   }
 
-  /** What this batch read and may have changed. */
-  keys(): { prescriptionIds: string[]; patients: string[] } {
-    return { prescriptionIds: [...this.prescriptions.keys()], patients: [...this.loadedPatients] };
-  }
-
   /** On hold: active when the batch read it, or placed by the batch. */
   isHeld(prescriptionId: string): boolean {
     return this.held.has(prescriptionId);
@@ -508,42 +501,6 @@ export class FraudWorkingSet {
   /** The prescription is on hold once this batch commits. */
   markHeld(prescriptionId: string): void {
     this.held.add(prescriptionId);
-  }
-
-  /**
-   * What a verdict reads of every prescription and patient this batch loaded, as they stand once it
-   * commits: complete, since the batch read them whole under their locks.
-   */
-  standing(loadedAt: number): StandingMessage {
-    const time = (date: Date | string) => new Date(date).getTime();
-    const prescriptions: PrescriptionStanding[] = [...this.prescriptions.values()].map((rx) => ({
-      id: rx.id,
-      patientPseudonym: rx.patientPseudonym,
-      prescriberRpps: rx.prescriberRpps,
-      status: rx.status,
-      narcotic: rx.narcotic,
-      watchList: rx.watchList,
-      issuedAt: time(rx.issuedAt),
-      firstPresentedAt: rx.firstPresentedAt ? time(rx.firstPresentedAt) : null,
-      held: this.held.has(rx.id),
-      hits: this.hitsOn(rx.id).map(({ code, weight, reason }) => ({ code, weight, reason })),
-    }));
-    const patients: PatientStanding[] = [...this.loadedPatients].map((patient) => ({
-      patient,
-      since: this.since,
-      hits: (this.hitsByPatient.get(patient) ?? []).map(({ prescriptionId, code, weight, reason, at }) => ({
-        prescriptionId,
-        code,
-        weight,
-        reason,
-        at: time(at),
-      })),
-      presentations: this.activity
-        .get(patient)!
-        .filter((step) => step.kind === 'presented' && step.pharmacyFiness)
-        .map((step) => ({ pharmacy: step.pharmacyFiness!, watched: step.watched, at: time(step.at) })),
-    }));
-    return standingMessage(loadedAt, prescriptions, patients);
   }
 
   /** Writes what the batch changed: one statement per table. */
@@ -625,16 +582,18 @@ export class FraudWorkingSet {
     if (added.length > 0) {
       // Increments, not the counts read: another instance may have counted the same day meanwhile.
       await manager.query(
-        `INSERT INTO prescriber_day (prescriber_rpps, day, count, new_patients_watched, night)
-         SELECT * FROM unnest($1::bpchar[], $2::date[], $3::int[], $4::int[], $5::int[])
+        `INSERT INTO prescriber_day (prescriber_rpps, day, count, new_patients_watched, watched, night)
+         SELECT * FROM unnest($1::bpchar[], $2::date[], $3::int[], $4::int[], $5::int[], $6::int[])
          ON CONFLICT (prescriber_rpps, day) DO UPDATE SET count = prescriber_day.count + EXCLUDED.count,
            new_patients_watched = prescriber_day.new_patients_watched + EXCLUDED.new_patients_watched,
+           watched = prescriber_day.watched + EXCLUDED.watched,
            night = prescriber_day.night + EXCLUDED.night`,
         [
           added.map(([key]) => key.slice(0, 11)),
           added.map(([key]) => key.slice(12)),
           added.map(([, day]) => day.added.count),
           added.map(([, day]) => day.added.newPatientsWatched),
+          added.map(([, day]) => day.added.watched),
           added.map(([, day]) => day.added.night),
         ],
       );

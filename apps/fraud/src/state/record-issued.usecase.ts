@@ -96,6 +96,20 @@ export class RecordPrescriptionIssued {
         prescriptionIds: state.newPatientPrescriptionsOfDay(issued.prescriberRpps, issuedAt),
       };
     }
+    if (watchList.length > 0) {
+      // Against the prescriber's own mix: a stolen identity writes watched molecules, a doctor mostly other things.
+      const usualShare = (history.watched + 1) / (history.prescriptions + 2);
+      facts.prescriberWatchedToday = day.watched;
+      facts.prescriberWatchedShareRatio = day.watched / day.count / usualShare;
+      details.watchedDay = {
+        day: issuedAt.toISOString().slice(0, 10),
+        watchedToday: day.watched,
+        prescriptionsToday: day.count,
+        usualShare,
+        historyPrescriptions: history.prescriptions,
+        historyDays: t.historyDays,
+      };
+    }
     if (night && history.prescriptions >= t.historyMinPrescriptions) {
       const nightShare = history.night / history.prescriptions;
       facts.unusualHour = nightShare <= t.nightShareMax;
