@@ -772,12 +772,15 @@ function fraudulent(services: Services, pattern: Pattern, forgeKid: () => Promis
       );
     }
     case 'duplicate-supply': {
-      // A second (or third) supply of the same molecule or class from another prescriber while the first runs: 10–25 days of overlap.
+      // A second (or third) supply of the same molecule or class from another prescriber while the first runs: 10–25 days of overlap,
+      // collected at the patient's pharmacy or one other. (Three supplies at three pharmacies would be drawn exactly as an
+      // episode's 3x3 variation is, and no detector could tell which of the two labels it was given.)
       const variation = random.pick(['same-molecule', 'same-class', 'three-supplies']);
       const first = random.pick([...DIABETES, ...WATCHED.filter((m) => m.durationDays >= 28)]);
       const count = variation === 'three-supplies' ? 3 : 2;
       const start = startDay(40);
       const gap = Math.max(1, first.durationDays - random.int(10, 25));
+      const elsewhere = other(patient.pharmacies);
       labelled(pattern, variation, patient.key);
       return planOf(
         services,
@@ -786,7 +789,7 @@ function fraudulent(services: Services, pattern: Pattern, forgeKid: () => Promis
           ...officeTime(start + i * Math.min(gap, 6)),
           prescriber: doctor,
           medicines: [variation === 'same-class' && i > 0 && first.cip13 === DIABETES[0].cip13 ? DIABETES[1] : first],
-          pharmacy: i === 0 ? patient.pharmacies[0] : random.chance(0.5) ? patient.pharmacies[0] : other(patient.pharmacies),
+          pharmacy: i === 0 || random.chance(0.5) ? patient.pharmacies[0] : elsewhere,
         })),
       );
     }

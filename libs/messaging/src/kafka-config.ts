@@ -68,7 +68,7 @@ export function messagingSettings(service: string) {
       min: 1,
       max: 10_000,
       default: undefined,
-      defaultText: 'fraud `250`, others `1`',
+      defaultText: 'fraud `250`, dispensing and prescribing `50`',
       desc: 'events of one partition applied in one consumer transaction (inbox rows included); a batch whose handler fails is replayed one event per transaction',
     }),
     OUTBOX_POLL_INTERVAL_MS: integer({

@@ -20,9 +20,9 @@ export interface CheckStanding {
     firstPresentedAt: Date | null;
   };
   held: boolean;
-  /** Hits on this prescription (not dismissed). */
+  /** Hits on this prescription (not dismissed), each rule once at its highest weight: a score counts no more. */
   ownHits: StandingHit[];
-  /** Hits on the patient's other prescriptions within the window. */
+  /** Hits on the patient's other prescriptions within the window, each rule once at its highest weight. */
   patientHits: StandingHit[];
   /** Pharmacies the patient presented watched (or, in `all` scope, any) prescriptions at within the window. */
   pharmacies: string[];
@@ -75,10 +75,12 @@ export class CheckStandingReader {
         SELECT rx.patient_pseudonym, rx.prescriber_rpps, rx.status, rx.narcotic, rx.watch_list, rx.issued_at, rx.first_presented_at,
           EXISTS (SELECT 1 FROM fraud_hold h WHERE h.prescription_id = $1 AND h.lifted_at IS NULL) AS held,
           (SELECT coalesce(json_agg(json_build_object('code', h.code, 'weight', h.weight, 'reason', h.reason, 'own', h.own)), '[]'::json)
-             FROM (SELECT code, weight, reason, true AS own FROM rule_hit WHERE prescription_id = $1 AND NOT dismissed
-                   UNION ALL
-                   SELECT code, weight, reason, false FROM rule_hit
-                    WHERE patient_pseudonym = rx.patient AND prescription_id <> $1 AND at > $3 AND NOT dismissed) AS h) AS hits,
+             FROM (SELECT DISTINCT ON (own, code) code, weight, reason, own
+                     FROM (SELECT code, weight, reason, true AS own FROM rule_hit WHERE prescription_id = $1 AND NOT dismissed
+                           UNION ALL
+                           SELECT code, weight, reason, false FROM rule_hit
+                            WHERE patient_pseudonym = rx.patient AND prescription_id <> $1 AND at > $3 AND NOT dismissed) AS every_hit
+                    ORDER BY own, code, weight DESC) AS h) AS hits,
           (SELECT coalesce(array_agg(DISTINCT a.pharmacy_finess), '{}') FROM patient_activity a
             WHERE a.patient_pseudonym = rx.patient AND a.kind = 'presented' AND a.at > $3 AND ($4::boolean IS FALSE OR a.watched)) AS pharmacies
         FROM rx`,

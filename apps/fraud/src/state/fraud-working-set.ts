@@ -107,6 +107,7 @@ export class FraudWorkingSet {
   private readonly dayCounts = new Map<string, PrescriberDay>();
   private readonly supplies = new Map<string, Supply[]>();
   private readonly medicineUsage = new Map<string, MedicineUsage>();
+  private readonly historyDates = new Map<string, string[]>();
   private readonly hitsByPrescription = new Map<string, Hit[]>();
   private readonly hitsByPatient = new Map<string, Hit[]>();
   private readonly newHits: NewHit[] = [];
@@ -336,9 +337,8 @@ export class FraudWorkingSet {
   /** The prescriber's own days in the `historyDays` before the day of `at` (that day left out). */
   prescriberHistory(rpps: string, at: Date): PrescriberHistory {
     const history: PrescriberHistory = { prescriptions: 0, watched: 0, night: 0, mostNewPatientsWatchedInADay: 0 };
-    const today = Date.parse(at.toISOString().slice(0, 10));
-    for (let back = 1; back <= this.options.historyDays; back++) {
-      const day = this.dayCounts.get(`${rpps}|${new Date(today - back * DAY_MS).toISOString().slice(0, 10)}`);
+    for (const earlier of this.daysBefore(at)) {
+      const day = this.dayCounts.get(`${rpps}|${earlier}`);
       if (!day) continue;
       history.prescriptions += day.count;
       history.watched += day.watched;
@@ -346,6 +346,18 @@ export class FraudWorkingSet {
       history.mostNewPatientsWatchedInADay = Math.max(history.mostNewPatientsWatchedInADay, day.newPatientsWatched);
     }
     return history;
+  }
+
+  /** The `historyDays` dates (YYYY-MM-DD) before the day of `at`: the same few days for a whole batch, so formatted once. */
+  private daysBefore(at: Date): string[] {
+    const today = at.toISOString().slice(0, 10);
+    let days = this.historyDates.get(today);
+    if (!days) {
+      const start = Date.parse(today);
+      days = Array.from({ length: this.options.historyDays }, (_, i) => new Date(start - (i + 1) * DAY_MS).toISOString().slice(0, 10));
+      this.historyDates.set(today, days);
+    }
+    return days;
   }
 
   /** The watched prescriptions the prescriber wrote on the day of `at` for patients new to them, as far as this batch saw. */
