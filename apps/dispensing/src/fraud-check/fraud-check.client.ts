@@ -10,6 +10,8 @@ import { ReadPositions } from './read-positions';
 
 /** How long a stopping instance waits for the broker to delete its group of verdicts. */
 const GROUP_DELETE_WAIT_MS = 2000;
+/** How long each broker may hold the verdict fetch when no verdict is waiting (docs/scaling.md#idle-cost). */
+const IDLE_FETCH_WAIT_MS = 500;
 
 export type FraudCheckOutcome = { answered: true; verdict: FraudVerdict } | { answered: false };
 
@@ -49,7 +51,9 @@ export class FraudCheckClient implements OnApplicationBootstrap, BeforeApplicati
     this.consumer = this.kafka.consumer({
       groupId: this.groupId,
       allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 50,
+      // How long a broker holds a fetch that finds no verdict: one arriving meanwhile answers it at
+      // once (kafkajs fetches from each broker on its own), so this only sets the idle polling.
+      maxWaitTimeInMs: IDLE_FETCH_WAIT_MS,
       sessionTimeout: this.config.sessionTimeoutMs,
     });
     await this.consumer.connect();

@@ -34,6 +34,8 @@ export type VerdictWorkerMessage =
  * the broker's acknowledgement of the verdict before it.
  */
 const MAX_IN_FLIGHT = 256;
+/** How long each broker may hold the worker's fetch when no check is waiting (docs/scaling.md#idle-cost). */
+const IDLE_FETCH_WAIT_MS = 500;
 /**
  * FRAUD_VERDICT_STATS_MS: every so often, log how late Kafka delivered the checks (by the clocks of
  * their sender and of fraud). Fraud's own time per verdict is a metric (ordo_fraud_verdict_seconds).
@@ -65,7 +67,8 @@ async function run(data: VerdictWorkerData): Promise<void> {
   const consumer = kafka.consumer({
     groupId: `${messaging.groupId}-verdicts`,
     allowAutoTopicCreation: false,
-    maxWaitTimeInMs: 50,
+    // A check arriving answers a waiting fetch at once: this only sets how often an idle worker polls.
+    maxWaitTimeInMs: IDLE_FETCH_WAIT_MS,
     sessionTimeout: messaging.sessionTimeoutMs,
     heartbeatInterval: Math.max(1000, Math.floor(messaging.sessionTimeoutMs / 10)),
   });
