@@ -8,7 +8,4 @@ startService({
   module: DispensingModule,
   settings: dispensingSettings,
   consumes: [Topics.prescriptions, Topics.fraud],
-  // One transaction (and one inbox INSERT) for the events a fetch brings, not one each: measured in
-  // docs/architecture.md#the-inbox (the lifecycle benchmark, side by side).
-  batchSize: 50,
 });

@@ -8,6 +8,4 @@ startService({
   module: PrescribingModule,
   settings: prescribingSettings,
   consumes: [Topics.dispensing],
-  // One transaction (and one inbox INSERT) for the events a fetch brings: docs/architecture.md#the-inbox.
-  batchSize: 50,
 });

@@ -25,6 +25,13 @@ export interface MessagingConfig {
   batchSize?: number;
 }
 
+/**
+ * How long a consumer that must react at once (a verdict, a check) lets each broker hold a fetch that
+ * finds nothing: a message arriving answers it at once, and kafkajs fetches from each broker on its
+ * own, so this sets only how often an idle consumer asks (docs/scaling.md#idle-cost).
+ */
+export const IDLE_FETCH_WAIT_MS = 500;
+
 /** KAFKA_BROKERS (comma-separated host:port), KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR, … */
 export function messagingSettings(service: string) {
   return {
@@ -68,7 +75,7 @@ export function messagingSettings(service: string) {
       min: 1,
       max: 10_000,
       default: undefined,
-      defaultText: 'fraud `250`, dispensing and prescribing `50`',
+      defaultText: 'fraud `250`, others `50`',
       desc: 'events of one partition applied in one consumer transaction (inbox rows included); a batch whose handler fails is replayed one event per transaction',
     }),
     OUTBOX_POLL_INTERVAL_MS: integer({

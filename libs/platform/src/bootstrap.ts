@@ -47,11 +47,16 @@ export interface ServiceDefinition {
   settings: Settings;
   /** Topics the service consumes as a hybrid app (HTTP + Kafka). */
   consumes: string[];
-  /** Events applied per consumer transaction unless KAFKA_BATCH_SIZE says otherwise (default 1). */
+  /** Events applied per consumer transaction unless KAFKA_BATCH_SIZE says otherwise (default DEFAULT_BATCH_SIZE). */
   batchSize?: number;
 }
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
+/**
+ * Events a consumer applies in one transaction (and one inbox INSERT) when its service says nothing
+ * else: measured against one per event in docs/architecture.md#the-inbox.
+ */
+const DEFAULT_BATCH_SIZE = 50;
 
 /** Builds a service the same way everywhere: Fastify, validation, errors, tracing, metrics, Kafka consumer. */
 export async function createService(
@@ -100,7 +105,7 @@ export async function createService(
           topics: definition.consumes,
           handlerAttempts: messaging.handlerAttempts,
           sessionTimeoutMs: messaging.sessionTimeoutMs,
-          batchSize: messaging.batchSize ?? definition.batchSize ?? 1,
+          batchSize: messaging.batchSize ?? definition.batchSize ?? DEFAULT_BATCH_SIZE,
         }),
       },
       { inheritAppConfig: false },

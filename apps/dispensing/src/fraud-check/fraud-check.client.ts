@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { FraudCheckRequested, FraudVerdict, Topics, createCloudEvent, decodeEventData, parseCloudEvent } from '@ordo/contracts';
 import { SERVICE_CONFIG } from '@ordo/config';
-import { KAFKA, MESSAGING_CONFIG, MessagingConfig } from '@ordo/messaging';
+import { IDLE_FETCH_WAIT_MS, KAFKA, MESSAGING_CONFIG, MessagingConfig } from '@ordo/messaging';
 import { currentTrace } from '@ordo/observability';
 import { Consumer, Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -10,8 +10,6 @@ import { ReadPositions } from './read-positions';
 
 /** How long a stopping instance waits for the broker to delete its group of verdicts. */
 const GROUP_DELETE_WAIT_MS = 2000;
-/** How long each broker may hold the verdict fetch when no verdict is waiting (docs/scaling.md#idle-cost). */
-const IDLE_FETCH_WAIT_MS = 500;
 
 export type FraudCheckOutcome = { answered: true; verdict: FraudVerdict } | { answered: false };
 
@@ -51,8 +49,6 @@ export class FraudCheckClient implements OnApplicationBootstrap, BeforeApplicati
     this.consumer = this.kafka.consumer({
       groupId: this.groupId,
       allowAutoTopicCreation: false,
-      // How long a broker holds a fetch that finds no verdict: one arriving meanwhile answers it at
-      // once (kafkajs fetches from each broker on its own), so this only sets the idle polling.
       maxWaitTimeInMs: IDLE_FETCH_WAIT_MS,
       sessionTimeout: this.config.sessionTimeoutMs,
     });

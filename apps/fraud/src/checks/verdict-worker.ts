@@ -3,7 +3,7 @@
 // CPU time to every verdict. It reads each check's standing from fraud's database, in one
 // statement on a pool of its own, and writes nothing.
 import { CloudEvent, FraudCheckRequested, Topics, decodeEventData, parseCloudEvent } from '@ordo/contracts';
-import { PeriodicCommits, createKafka, messagingConfig } from '@ordo/messaging';
+import { IDLE_FETCH_WAIT_MS, PeriodicCommits, createKafka, messagingConfig } from '@ordo/messaging';
 import { EachBatchPayload } from 'kafkajs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { fraudConfigFrom } from '../config/fraud-config';
@@ -34,8 +34,6 @@ export type VerdictWorkerMessage =
  * the broker's acknowledgement of the verdict before it.
  */
 const MAX_IN_FLIGHT = 256;
-/** How long each broker may hold the worker's fetch when no check is waiting (docs/scaling.md#idle-cost). */
-const IDLE_FETCH_WAIT_MS = 500;
 /**
  * FRAUD_VERDICT_STATS_MS: every so often, log how late Kafka delivered the checks (by the clocks of
  * their sender and of fraud). Fraud's own time per verdict is a metric (ordo_fraud_verdict_seconds).
@@ -67,7 +65,6 @@ async function run(data: VerdictWorkerData): Promise<void> {
   const consumer = kafka.consumer({
     groupId: `${messaging.groupId}-verdicts`,
     allowAutoTopicCreation: false,
-    // A check arriving answers a waiting fetch at once: this only sets how often an idle worker polls.
     maxWaitTimeInMs: IDLE_FETCH_WAIT_MS,
     sessionTimeout: messaging.sessionTimeoutMs,
     heartbeatInterval: Math.max(1000, Math.floor(messaging.sessionTimeoutMs / 10)),
