@@ -35,7 +35,7 @@ import { Client, Pool } from 'pg';
 import { repoRoot } from '../../tools/local/repo-root';
 import { SERVICES, ServiceName } from '../../tools/local/services';
 import { CpuWindow, PidGroups, loadAverage, startCpuWindow, waitForQuiet } from '../support/cpu';
-import { MARKERS, ProfileSummary, summariseProfile } from '../support/cpu-profile';
+import { MARKERS, ProfileSummary, summariseBuiltProfile } from '../support/cpu-profile';
 import {
   ServiceProcess,
   dropDatabases,
@@ -511,17 +511,6 @@ async function drain(admin: Admin, dbs: Record<ServiceName, Client>, maxSeconds 
   return { at, seconds };
 }
 
-/** The summariser names our code by its place under dist/; this run's build has another name. */
-function summariseOwnProfile(file: string, buildDir: string): ProfileSummary {
-  const rewritten = `${file}.dist-paths.json`;
-  writeFileSync(rewritten, readFileSync(file, 'utf8').split(`/${buildDir}/`).join('/dist/'));
-  try {
-    return summariseProfile(rewritten, 12);
-  } finally {
-    rmSync(rewritten, { force: true });
-  }
-}
-
 // The parts of the dispensing side worth naming in the profiles, beside the general ones.
 MARKERS.push(
   {
@@ -782,7 +771,7 @@ async function main(): Promise<void> {
             log(`no CPU profile appeared for ${service} at ${file}`);
             continue;
           }
-          const summary = summariseOwnProfile(file, buildDir);
+          const summary = summariseBuiltProfile(file, buildDir, 12);
           report.profiles.push({ service, file, summary });
           log(
             `CPU profile of ${service} (${fmt(summary.busyMs / 1000, 1)} s of CPU sampled): by package (self) ${summary.selfByCategory

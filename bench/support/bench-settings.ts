@@ -130,6 +130,24 @@ export const dispensingBenchSettings = {
   }),
 };
 
+export const clusterBenchSettings = {
+  BENCH_CLUSTER_WARMUP: integer({
+    min: 0,
+    default: 120,
+    unit: 's',
+    desc: "the cluster benchmark's load before its first window, not counted: three brokers' JIT on two cores takes minutes to settle",
+  }),
+  BENCH_CLUSTER_PARTITIONS: integer({
+    min: 2,
+    max: 1000,
+    default: 6,
+    desc: 'partitions of each topic in the cluster benchmark (`KAFKA_TOPIC_PARTITIONS`; `make up BROKERS=3` sets 6)',
+  }),
+  BENCH_DURATION: integer({ min: 1, default: 40, unit: 's', desc: 'how long each measured load window lasts' }),
+  BENCH_PROFILE: oneOrZero({ default: true, desc: "`0` skips the window profiled with V8's sampler" }),
+  BENCH_CPU_PROFILE_INTERVAL_US: cpuProfileInterval,
+};
+
 /** The fraud benchmark's command-line options (`--seconds 20`), checked as the settings are. */
 export const fraudBenchOptions = {
   '--checks-per-second': integer({ min: 1, default: 200, unit: 'checks/s', desc: 'the steady rate of pre-dispense checks' }),
@@ -177,6 +195,7 @@ export const benchmarkSettings: Settings = (() => {
   const byBenchmark: [string, Settings][] = [
     ['prescribing', prescribingBenchSettings],
     ['dispensing', dispensingBenchSettings],
+    ['cluster', clusterBenchSettings],
   ];
   const readers = new Map<string, [string, Setting<unknown>][]>();
   for (const [benchmark, settings] of byBenchmark) {

@@ -1,7 +1,7 @@
 // Summarises a V8 .cpuprofile: where the samples are (self time) per package and per function, and
 // how often each package is anywhere on the stack (inclusive time), so that "what limits it"
 // comes with numbers.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 interface ProfileNode {
   id: number;
@@ -170,4 +170,18 @@ export function summariseProfile(file: string, count = 15): ProfileSummary {
       percent: markerUs[index] / 10 / busyMs,
     })).filter((share) => share.percent >= 0.3),
   };
+}
+
+/**
+ * The same for a profile of a service run from a build of its own (ORDO_BUILD_DIR): the summariser
+ * names our code by its place under dist/, so the build's name is put back to dist/ first.
+ */
+export function summariseBuiltProfile(file: string, buildDir: string, count = 15): ProfileSummary {
+  const rewritten = `${file}.dist-paths.json`;
+  writeFileSync(rewritten, readFileSync(file, 'utf8').split(`/${buildDir}/`).join('/dist/'));
+  try {
+    return summariseProfile(rewritten, count);
+  } finally {
+    rmSync(rewritten, { force: true });
+  }
 }

@@ -170,6 +170,11 @@ export class LocalDeployment {
     await killService(instance);
   }
 
+  /** The balancer's process, when there is one and it runs. */
+  balancerPid(): number | undefined {
+    return this.balancer?.child.pid;
+  }
+
   /** Stops the balancer (it would only report each instance going), then every instance. */
   async stop(): Promise<void> {
     await this.balancer?.stop();

@@ -1,12 +1,12 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { OPS_CONFIG, OpsConfig } from '../ops.config';
 import { LiveStream } from './live-stream';
 import { RECORDED_CHANNEL, announcedSeqs } from './recorded-announcement';
-import { StreamEvent } from './stream-event.entity';
+import { StreamEventRepository } from './stream-event.repository';
 import { toStreamEventView } from './stream-event.view';
 
 /** How long after a lost LISTEN connection, or a failed read, the follower tries again. */
@@ -48,6 +48,7 @@ export class HistoryFollower implements OnApplicationBootstrap, BeforeApplicatio
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(OPS_CONFIG) private readonly config: Pick<OpsConfig, 'liveWindow'>,
     private readonly live: LiveStream,
+    private readonly history: StreamEventRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -125,12 +126,10 @@ export class HistoryFollower implements OnApplicationBootstrap, BeforeApplicatio
 
   private async publishRecorded(seqs: string[]): Promise<void> {
     if (seqs.length === 0) return;
-    const rows = await this.dataSource.getRepository(StreamEvent).find({ where: { seq: In(seqs) }, order: { seq: 'ASC' } });
-    this.live.publish(rows.map((row) => toStreamEventView(row)));
+    this.live.publish((await this.history.bySeqs(seqs)).map((row) => toStreamEventView(row)));
   }
 
   private async readLatestWindow(): Promise<void> {
-    const rows = await this.dataSource.getRepository(StreamEvent).find({ order: { seq: 'DESC' }, take: this.config.liveWindow });
-    this.live.publish(rows.reverse().map((row) => toStreamEventView(row)));
+    this.live.publish((await this.history.latest(this.config.liveWindow)).map((row) => toStreamEventView(row)));
   }
 }

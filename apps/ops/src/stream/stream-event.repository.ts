@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SqlRunner, statement } from '@ordo/database';
+import { Sql, SqlRunner, statement } from '@ordo/database';
 import { RECORDED_CHANNEL, recordedAnnouncements } from './recorded-announcement';
 import { StreamEvent } from './stream-event.entity';
 
@@ -15,11 +15,18 @@ const RECORD = statement(
    ON CONFLICT DO NOTHING
    RETURNING seq`,
 );
+// What the live stream shows of a row (every column but the raw bytes), named as the entity names them.
+const VIEW_COLUMNS = `seq, topic, partition, "offset", key, event_id AS "eventId", type, subject, source, time, event, raw, headers,
+  dead_letter AS "deadLetter", received_at AS "receivedAt"`;
+const BY_SEQS = statement('stream_event_by_seqs', `SELECT ${VIEW_COLUMNS} FROM stream_event WHERE seq = ANY($1::bigint[]) ORDER BY seq`);
+const LATEST = statement('stream_event_latest', `SELECT ${VIEW_COLUMNS} FROM stream_event ORDER BY seq DESC LIMIT $1`);
 const ANNOUNCE = statement('stream_event_announce', 'SELECT pg_notify($1, announcement) FROM unnest($2::text[]) AS announcement');
 
 /** Ops' history of every message on every topic. */
 @Injectable()
 export class StreamEventRepository {
+  constructor(private readonly sql: Sql) {}
+
   /**
    * Records the messages not recorded yet and announces them to every ops instance (NOTIFY,
    * delivered at commit), in `tx`; returns their sequence numbers.
@@ -47,5 +54,15 @@ export class StreamEventRepository {
     const seqs = recorded.map((row) => String(row.seq));
     if (seqs.length > 0) await tx.query(ANNOUNCE, [RECORDED_CHANNEL, recordedAnnouncements(seqs)]);
     return seqs;
+  }
+
+  /** The rows with these sequence numbers, oldest first (every ops instance reads each recorded batch). */
+  async bySeqs(seqs: string[]): Promise<StreamEvent[]> {
+    return this.sql.query<StreamEvent>(BY_SEQS, [seqs]);
+  }
+
+  /** The latest `limit` rows, oldest first. */
+  async latest(limit: number): Promise<StreamEvent[]> {
+    return (await this.sql.query<StreamEvent>(LATEST, [limit])).reverse();
   }
 }
