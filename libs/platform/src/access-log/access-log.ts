@@ -5,8 +5,7 @@ import type { Principal } from '@ordo/auth';
 import { parsePrescriptionId } from '@ordo/rx-id';
 import type { FastifyRequest } from 'fastify';
 import { Observable, catchError, from, mergeMap, throwError } from 'rxjs';
-import { Sql } from '@ordo/database';
-import { AccessLogWriter } from './access-log-writer';
+import { Sql, Statement, statement } from '@ordo/database';
 import { DomainError } from '../domain-error';
 
 /** What a logged request did to a prescription. */
@@ -75,15 +74,22 @@ function outcomeOf(error: unknown): { status: number; code?: string } {
 export class AccessLogInterceptor implements NestInterceptor {
   private readonly logger = new Logger(AccessLogInterceptor.name);
 
-  /** Records are written in shared statements, each request waiting for its own (AccessLogWriter). */
-  private readonly writer: AccessLogWriter;
+  /** One statement on every logged request: prepared once per connection. */
+  private readonly insert: Statement;
 
   constructor(
     private readonly reflector: Reflector,
-    sql: Sql,
-    @Inject(ACCESS_LOG_OPTIONS) options: AccessLogOptions,
+    private readonly sql: Sql,
+    @Inject(ACCESS_LOG_OPTIONS) private readonly options: AccessLogOptions,
   ) {
-    this.writer = new AccessLogWriter(sql, options.prescriptionTable);
+    // One record per prescription shown; the patient of each is looked up as the rows are written.
+    this.insert = statement(
+      'access_log_insert',
+      `INSERT INTO access_log (action, prescription_id, patient_pseudonym, actor_role, actor_subject, actor_rpps, actor_finess,
+                               client_address, outcome_status, outcome_code)
+       SELECT $1, shown.id, p.patient_pseudonym, $3, $4, $5, $6, $7, $8, $9
+       FROM unnest($2::char(18)[]) AS shown(id) LEFT JOIN ${options.prescriptionTable} p ON p.id = shown.id`,
+    );
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -113,18 +119,20 @@ export class AccessLogInterceptor implements NestInterceptor {
   }
 
   private async write(row: AccessRow): Promise<void> {
+    const ids = row.prescriptionIds.length > 0 ? row.prescriptionIds : [null];
+    const roles = row.principal?.roles.join(',') ?? 'anonymous';
     try {
-      await this.writer.write({
-        action: row.action,
-        prescriptionIds: row.prescriptionIds,
-        roles: row.principal?.roles.join(',') ?? 'anonymous',
-        subject: row.principal?.subject ?? 'anonymous',
-        rpps: row.principal?.rpps ?? null,
-        finess: row.principal?.finess ?? null,
-        address: row.address,
-        status: row.status,
-        code: row.code ?? null,
-      });
+      await this.sql.query(this.insert, [
+        row.action,
+        ids,
+        roles,
+        row.principal?.subject ?? 'anonymous',
+        row.principal?.rpps ?? null,
+        row.principal?.finess ?? null,
+        row.address,
+        row.status,
+        row.code ?? null,
+      ]);
     } catch (error) {
       this.logger.error(`access not recorded (${row.action}): ${(error as Error).message}`);
       throw new DomainError('ACCESS_LOG_UNAVAILABLE', 'the access could not be recorded; retry shortly', 503);
