@@ -130,6 +130,14 @@ describe('reading a transaction Bundle as a prescription', () => {
     ]);
   });
 
+  it('refuses an element given as an array where R4 has one, and as one where R4 repeats it', () => {
+    const read = readTransaction(bundle([line({ substitution: [], dosageInstruction: { text: 'x' } })]), RPPS);
+    expect(read.ok ? [] : read.errors.map((error) => `${error.field}: ${error.rule}`)).toEqual([
+      'Bundle.entry[2].resource.dosageInstruction: isArray',
+      'Bundle.entry[2].resource.substitution: isObject',
+    ]);
+  });
+
   it('refuses a Practitioner other than the caller, and lines that do not point at the Bundle’s Patient and Practitioner', () => {
     const someoneElse = readTransaction(bundle([line()], { identifier: [{ system: IDNPS_SYSTEM, value: '810000000017' }] }), RPPS);
     expect(someoneElse.ok ? [] : someoneElse.errors.map((error) => error.rule)).toEqual(['isCaller']);

@@ -26,12 +26,22 @@ export interface TransactionEntry {
 
 /**
  * The elements Ordo reads (or takes and replaces, as ids and narratives), resource by resource,
- * nested as they nest; an array's items each have the shape given. Anything else is refused rather
- * than dropped, as the JSON API refuses unknown fields: a client would believe it written.
+ * nested as they nest. An element R4 repeats is written `many(shape)` and must be an array whose
+ * items each have that shape; any other element with a shape must be one object. Anything else is
+ * refused rather than dropped, as the JSON API refuses unknown fields: a client would believe it
+ * written.
  */
-type Shape = 'value' | 'any' | { [element: string]: Shape };
+type Shape = 'value' | 'any' | Many | { [element: string]: Shape };
+
+const MANY = Symbol('repeats');
+interface Many {
+  [MANY]: Shape;
+}
+
+const many = (shape: Shape): Many => ({ [MANY]: shape });
 
 const IDENTIFIER: Shape = { use: 'value', type: 'any', system: 'value', value: 'value' };
+const IDENTIFIERS = many(IDENTIFIER);
 const REFERENCE: Shape = { reference: 'value', type: 'value', identifier: { system: 'value', value: 'value' }, display: 'value' };
 const QUANTITY: Shape = { value: 'value', unit: 'value', system: 'value', code: 'value' };
 const DOMAIN_RESOURCE = { resourceType: 'value', id: 'value', meta: 'any', text: 'any' } as const;
@@ -39,30 +49,30 @@ const DOMAIN_RESOURCE = { resourceType: 'value', id: 'value', meta: 'any', text:
 const SHAPES: Record<TransactionEntry['resourceType'], Shape> = {
   Patient: {
     ...DOMAIN_RESOURCE,
-    identifier: IDENTIFIER,
-    name: { use: 'value', text: 'value', family: 'value', given: 'value' },
+    identifier: IDENTIFIERS,
+    name: many({ use: 'value', text: 'value', family: 'value', given: 'value' }),
     gender: 'value',
     birthDate: 'value',
   },
   Practitioner: {
     ...DOMAIN_RESOURCE,
-    identifier: IDENTIFIER,
-    name: { use: 'value', text: 'value', family: 'value', given: 'value', prefix: 'value' },
-    qualification: { code: { text: 'value', coding: 'any' } },
-    telecom: { system: 'value', value: 'value', use: 'value' },
-    address: { use: 'value', line: 'value', city: 'value', postalCode: 'value', country: 'value' },
+    identifier: IDENTIFIERS,
+    name: many({ use: 'value', text: 'value', family: 'value', given: 'value', prefix: 'value' }),
+    qualification: many({ code: { text: 'value', coding: 'any' } }),
+    telecom: many({ system: 'value', value: 'value', use: 'value' }),
+    address: many({ use: 'value', line: 'value', city: 'value', postalCode: 'value', country: 'value' }),
   },
   MedicationRequest: {
     ...DOMAIN_RESOURCE,
     status: 'value',
     intent: 'value',
     category: 'any',
-    medicationCodeableConcept: { coding: { system: 'value', code: 'value', display: 'value' }, text: 'value' },
+    medicationCodeableConcept: { coding: many({ system: 'value', code: 'value', display: 'value' }), text: 'value' },
     subject: REFERENCE,
     authoredOn: 'value',
     requester: REFERENCE,
     groupIdentifier: { system: 'value', value: 'value' },
-    dosageInstruction: { sequence: 'value', text: 'value', timing: { repeat: { boundsDuration: QUANTITY } } },
+    dosageInstruction: many({ sequence: 'value', text: 'value', timing: { repeat: { boundsDuration: QUANTITY } } }),
     dispenseRequest: { validityPeriod: 'any', numberOfRepeatsAllowed: 'value', quantity: QUANTITY, expectedSupplyDuration: QUANTITY },
     substitution: { allowedBoolean: 'value' },
   },
@@ -70,22 +80,24 @@ const SHAPES: Record<TransactionEntry['resourceType'], Shape> = {
 
 const ENTRY: Shape = { fullUrl: 'value', resource: 'any', request: { method: 'value', url: 'value' } };
 
-/** Each element of `value` that `shape` does not name, and each object `shape` expects that is not one. */
+/** Each element of `value` that `shape` does not name, and each object or array `shape` expects that is not one. */
 function unreadElements(value: unknown, shape: Shape, where: string, errors: FieldError[]): void {
   if (shape === 'value' || shape === 'any') return;
-  for (const [index, item] of (Array.isArray(value) ? value : [value]).entries()) {
-    const at = Array.isArray(value) ? `${where}[${index}]` : where;
-    if (!isObject(item)) {
-      errors.push({ field: at, rule: 'isObject', message: `${at} must be an object` });
-      continue;
-    }
-    for (const [element, inner] of Object.entries(item)) {
-      if (inner === undefined) continue;
-      const expected = Object.hasOwn(shape, element) ? shape[element] : undefined;
-      if (expected === undefined)
-        errors.push({ field: `${at}.${element}`, rule: 'whitelistValidation', message: `${at}.${element} is not read by Ordo` });
-      else unreadElements(inner, expected, `${at}.${element}`, errors);
-    }
+  if (MANY in shape) {
+    if (!Array.isArray(value)) errors.push({ field: where, rule: 'isArray', message: `${where} must be an array` });
+    else for (const [index, item] of value.entries()) unreadElements(item, shape[MANY], `${where}[${index}]`, errors);
+    return;
+  }
+  if (!isObject(value)) {
+    errors.push({ field: where, rule: 'isObject', message: `${where} must be an object` });
+    return;
+  }
+  for (const [element, inner] of Object.entries(value)) {
+    if (inner === undefined) continue;
+    const expected = Object.hasOwn(shape, element) ? (shape as { [element: string]: Shape })[element] : undefined;
+    if (expected === undefined)
+      errors.push({ field: `${where}.${element}`, rule: 'whitelistValidation', message: `${where}.${element} is not read by Ordo` });
+    else unreadElements(inner, expected, `${where}.${element}`, errors);
   }
 }
 
