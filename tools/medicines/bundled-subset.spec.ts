@@ -136,7 +136,8 @@ describe('the BDPM subset bundled in data/bdpm', () => {
       holdersBySubstance.set(row.substanceCode, holders);
     }
     const generics = [...holdersBySubstance.values()].filter((holders) => holders.size >= 3);
-    expect(generics.length).toBeGreaterThan(50);
+    // The generics group takes five molecules, three medicines each (tools/medicines/subset-selection.ts).
+    expect(generics.length).toBeGreaterThanOrEqual(5);
   });
 
   it("has a medicine for each name of fraud's lists that the full copy has one for", () => {

@@ -17,6 +17,8 @@ export const SUBSET_GROUPS: readonly SubsetGroup[] = [
       '3400936429116', // ALPRAZOLAM BIOGARAN 0,25 mg: simulator (watch-list)
       '3400930032916', // PREGABALINE BIOGARAN 75 mg: simulator (watch-list)
       '3400930068571', // OXYCODONE ARROW 10 mg: simulator (narcotic)
+      '3400930151075', // OZEMPIC 0,25 mg: simulator (diabetes, watch-list)
+      '3400930040072', // ABASAGLAR 100 unités/ml: simulator (diabetes)
     ],
   },
   {
@@ -56,86 +58,9 @@ export const SUBSET_GROUPS: readonly SubsetGroup[] = [
     perEntry: 2,
   },
   {
-    reason: 'molecules commonly dispensed in France, by active substance',
+    reason: 'generics of a few common molecules: one molecule from several holders, each with several packs',
     perEntry: 3,
-    // Grouped by field, several to a line, so that the list reads as a formulary.
-    // prettier-ignore
-    substances: [
-      // pain, fever, inflammation
-      'paracétamol', 'ibuprofène', 'kétoprofène', 'diclofénac', 'naproxène', 'célécoxib', 'acide acétylsalicylique',
-      'néfopam', 'tramadol + paracétamol', 'paracétamol + codéine', 'paracétamol + opium', 'morphine', 'oxycodone',
-      'oxycodone + naloxone', 'fentanyl', 'hydromorphone', 'tapentadol', 'buprénorphine', 'buprénorphine + naloxone',
-      'méthadone', 'nalbuphine', 'naloxone', 'colchicine', 'allopurinol', 'fébuxostat', 'prednisolone', 'prednisone',
-      'méthylprednisolone', 'bétaméthasone', 'dexaméthasone', 'hydrocortisone',
-      // infections
-      'amoxicilline', 'amoxicilline + acide clavulanique', 'phénoxyméthylpénicilline', 'cloxacilline', 'azithromycine',
-      'clarithromycine', 'pristinamycine', 'doxycycline', 'ciprofloxacine', 'lévofloxacine', 'ofloxacine',
-      'cefpodoxime', 'céfuroxime', 'ceftriaxone', 'fosfomycine', 'nitrofurantoïne', 'pivmécillinam',
-      'sulfaméthoxazole + triméthoprime', 'métronidazole', 'acide fusidique', 'mupirocine', 'rifampicine',
-      'aciclovir', 'valaciclovir', 'oseltamivir', 'fluconazole', 'terbinafine', 'éconazole', 'ivermectine',
-      'hydroxychloroquine',
-      // heart and vessels
-      'amlodipine', 'ramipril', 'périndopril', 'énalapril', 'lisinopril', 'bisoprolol', 'nébivolol', 'aténolol',
-      'propranolol', 'métoprolol', 'carvédilol', 'valsartan', 'losartan', 'irbésartan', 'candésartan', 'olmésartan',
-      'telmisartan', 'hydrochlorothiazide', 'indapamide', 'furosémide', 'spironolactone', 'éplérénone',
-      'rilménidine', 'lercanidipine', 'nicardipine', 'diltiazem', 'vérapamil', 'amiodarone', 'digoxine',
-      'flécaïnide', 'ivabradine', 'trinitrine', 'isosorbide', 'périndopril + amlodipine', 'périndopril + indapamide',
-      'valsartan + hydrochlorothiazide', 'irbésartan + hydrochlorothiazide', 'bisoprolol + hydrochlorothiazide',
-      'sacubitril + valsartan', 'atorvastatine', 'rosuvastatine', 'simvastatine', 'pravastatine', 'ézétimibe',
-      'ézétimibe + simvastatine', 'fénofibrate',
-      // blood
-      'apixaban', 'rivaroxaban', 'dabigatran', 'warfarine', 'fluindione', 'acénocoumarol', 'clopidogrel',
-      'ticagrélor', 'prasugrel', 'énoxaparine', 'tinzaparine', 'fondaparinux', 'acide tranexamique',
-      // diabetes, thyroid, hormones
-      'metformine', 'sitagliptine', 'sitagliptine + metformine', 'vildagliptine', 'gliclazide', 'glimépiride',
-      'répaglinide', 'dapagliflozine', 'empagliflozine', 'sémaglutide', 'dulaglutide', 'liraglutide', 'tirzépatide',
-      'insuline glargine', 'insuline asparte', 'insuline lispro', 'insuline détémir', 'insuline dégludec',
-      'insuline glulisine', 'insuline humaine', 'lévothyroxine', 'thiamazole', 'carbimazole', 'estradiol',
-      'progestérone', 'dydrogestérone', 'lévonorgestrel', 'lévonorgestrel + éthinylestradiol', 'désogestrel',
-      'ulipristal', 'testostérone',
-      // digestion
-      'oméprazole', 'ésoméprazole', 'pantoprazole', 'lansoprazole', 'rabéprazole', 'dompéridone', 'métoclopramide',
-      'ondansétron', 'phloroglucinol', 'trimébutine', 'lopéramide', 'racécadotril', 'diosmectite', 'macrogol 4000',
-      'lactulose', 'mésalazine', 'acide ursodésoxycholique',
-      // lungs and allergy
-      'salbutamol', 'terbutaline', 'budésonide', 'fluticasone', 'béclométasone', 'budésonide + formotérol',
-      'fluticasone + salmétérol', 'béclométasone + formotérol', 'tiotropium', 'ipratropium', 'montélukast',
-      'cétirizine', 'lévocétirizine', 'desloratadine', 'loratadine', 'bilastine', 'ébastine', 'fexofénadine',
-      'hydroxyzine', 'dexchlorphéniramine', 'prométhazine',
-      // nervous system
-      'sertraline', 'escitalopram', 'citalopram', 'paroxétine', 'fluoxétine', 'venlafaxine', 'duloxétine',
-      'mirtazapine', 'amitriptyline', 'clomipramine', 'agomélatine', 'vortioxétine', 'miansérine', 'tianeptine',
-      'alprazolam', 'bromazépam', 'diazépam', 'clonazépam', 'lorazépam', 'oxazépam', 'prazépam', 'clorazépate',
-      'lormétazépam', 'zolpidem', 'zopiclone', 'quétiapine', 'olanzapine', 'rispéridone', 'aripiprazole',
-      'halopéridol', 'cyamémazine', 'loxapine', 'clozapine', 'lithium', 'valproate de sodium', 'lamotrigine',
-      'lévétiracétam', 'carbamazépine', 'oxcarbazépine', 'topiramate', 'prégabaline', 'gabapentine',
-      'méthylphénidate', 'modafinil', 'donépézil', 'mémantine', 'rivastigmine', 'lévodopa + carbidopa',
-      'lévodopa + bensérazide', 'ropinirole', 'pramipexole', 'baclofène', 'naltrexone', 'acamprosate',
-      'varénicline', 'nicotine', 'sumatriptan', 'zolmitriptan', 'midazolam', 'kétamine',
-      // kidneys, bladder, prostate
-      'tamsulosine', 'alfuzosine', 'silodosine', 'finastéride', 'dutastéride', 'solifénacine', 'oxybutynine',
-      'sildénafil', 'tadalafil',
-      // bones, vitamins, minerals
-      'colécalciférol', 'carbonate de calcium + colécalciférol', 'acide alendronique', 'acide risédronique',
-      'sulfate ferreux', 'acide folique', 'cyanocobalamine', 'chlorure de potassium',
-      // skin, eyes
-      'isotrétinoïne', 'clobétasol', 'adapalène', 'peroxyde de benzoyle', 'latanoprost', 'timolol', 'tobramycine',
-      // immune system and cancer, in community pharmacies
-      'méthotrexate', 'tamoxifène', 'anastrozole', 'létrozole', 'adalimumab', 'étanercept',
-    ],
-  },
-  {
-    reason: 'brands prescribed by name more than by molecule',
-    perEntry: 2,
-    // prettier-ignore
-    brands: [
-      'DOLIPRANE', 'EFFERALGAN', 'DAFALGAN', 'SPASFON', 'GAVISCON', 'SMECTA', 'FORLAX', 'LEVOTHYROX', 'KARDEGIC',
-      'VENTOLINE', 'SERETIDE', 'SYMBICORT', 'AERIUS', 'XANAX', 'LEXOMIL', 'STILNOX', 'IMOVANE', 'SEROPLEX', 'DEROXAT',
-      'LYRICA', 'OZEMPIC', 'TRULICITY', 'VICTOZA', 'LANTUS', 'NOVORAPID', 'HUMALOG', 'ELIQUIS', 'XARELTO', 'PLAVIX',
-      'COVERSYL', 'TAHOR', 'CRESTOR', 'AUGMENTIN', 'CLAMOXYL', 'INEXIUM', 'MOPRAL', 'TOPALGIC', 'IXPRIM', 'LAMALINE',
-      'SKENAN', 'ACTISKENAN', 'OXYCONTIN', 'OXYNORM', 'DUROGESIC', 'SUBUTEX', 'RITALINE', 'CONCERTA', 'UVEDOSE',
-      'ZYMAD', 'SOLUPRED', 'CELESTENE', 'ADVIL', 'NUROFEN', 'ASPEGIC', 'ORELOX', 'PYOSTACINE', 'ROACCUTANE',
-    ],
+    substances: ['paracétamol', 'amoxicilline', 'metformine', 'atorvastatine', 'oméprazole'],
   },
   {
     reason:
