@@ -185,7 +185,7 @@ interface ProfiledWindow {
   instances: number;
   completed: number;
   /** Per service, its instances summed: milliseconds of CPU (from /proc), and per package (self time, by the profiles' shares). */
-  services: Record<string, { busyMs: number; byCategory: Map<string, number> }>;
+  services: Record<string, { cpuMs: number; byCategory: Map<string, number> }>;
 }
 
 /**
@@ -223,15 +223,15 @@ async function profiledWindow(stack: ClusterStack, pharmacists: string[]): Promi
     if (!existsSync(instance.file)) throw new Error(`no CPU profile appeared for ${instance.name} at ${instance.file}`);
     const summary = summariseBuiltProfile(instance.file, process.env.ORDO_BUILD_DIR ?? 'dist', 1000);
     const cpuMs = cpu.groups[instance.label] * cpu.seconds * 1000;
-    const service = (services[instance.name] ??= { busyMs: 0, byCategory: new Map() });
-    service.busyMs += cpuMs;
+    const service = (services[instance.name] ??= { cpuMs: 0, byCategory: new Map() });
+    service.cpuMs += cpuMs;
     for (const share of summary.selfByCategory) {
       service.byCategory.set(share.name, (service.byCategory.get(share.name) ?? 0) + (share.percent / 100) * cpuMs);
     }
   }
   const completed = traffic.completed().filter((lifecycle) => lifecycle.dispensedAt! <= until).length;
   log(
-    `  ${completed} lifecycles; CPU per lifecycle: ${SERVICES.map((name) => `${name} ${fmt(services[name].busyMs / Math.max(1, completed), 1)} ms`).join(', ')}`,
+    `  ${completed} lifecycles; CPU per lifecycle: ${SERVICES.map((name) => `${name} ${fmt(services[name].cpuMs / Math.max(1, completed), 1)} ms`).join(', ')}`,
   );
   return { instances, completed, services };
 }
@@ -242,16 +242,15 @@ function cpuPerLifecycle(window: ThroughputWindow, group: string): number {
   return window.perSecond ? (busy / window.perSecond) * 1000 : 0;
 }
 
-async function setSecondInstances(stack: ClusterStack, on: boolean): Promise<void> {
+/**
+ * Starts or stops every service's second instance, lets the groups settle, then runs the same
+ * traffic for SWITCH_WARMUP_MS, not counted.
+ */
+async function switchInstances(stack: ClusterStack, pharmacists: string[], on: boolean): Promise<void> {
   if (on) await Promise.all(SERVICES.map((name) => stack.deployment.startInstance(name, 1)));
   else await Promise.all(SERVICES.map((name) => stack.deployment.stopInstance(name, 1)));
   log(`second instances ${on ? 'started' : 'stopped'}`);
   await sleep(SETTLE_MS);
-}
-
-/** setSecondInstances, then the same traffic for SWITCH_WARMUP_MS, not counted. */
-async function switchInstances(stack: ClusterStack, pharmacists: string[], on: boolean): Promise<void> {
-  await setSecondInstances(stack, on);
   log(`warming ${on ? 'two instances' : 'one instance'} up for ${seconds(SWITCH_WARMUP_MS)}`);
   await new LifecycleTraffic(stack, pharmacists).run(COUNTERS, Date.now() + SWITCH_WARMUP_MS);
 }
@@ -472,7 +471,7 @@ function renderProfiles(profiles: ProfiledWindow[]): string[] {
   const [one, two] = profiles;
   const perLifecycle = (window: ProfiledWindow, service: string, category?: string) => {
     const s = window.services[service];
-    const ms = category === undefined ? s.busyMs : (s.byCategory.get(category) ?? 0);
+    const ms = category === undefined ? s.cpuMs : (s.byCategory.get(category) ?? 0);
     return ms / Math.max(1, window.completed);
   };
   const lines = [
