@@ -211,6 +211,24 @@ describe('prescribing: French rules, idempotency, cancel, expiry, listing', () =
     expect(cancelledEvent!.event!.data).toMatchObject({ prescriptionId: id, reason: 'erreur de posologie' });
   });
 
+  it("carries the caller's correlation id into its answer and the events it causes, and gives one to a request without", async () => {
+    const traced = await issue(prescriptionRequest(), prescriber, { 'x-correlation-id': 'counter-7:visit-42' });
+    expect(traced.status).toBe(201);
+    expect(traced.headers.get('x-correlation-id')).toBe('counter-7:visit-42');
+    const untraced = await issue(prescriptionRequest(), prescriber, { 'x-correlation-id': 'not a safe id' });
+    const given = untraced.headers.get('x-correlation-id');
+    expect(given).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+
+    const issuedEvent = (id: string) => (m: { key: string | null; event?: { type: string } }) =>
+      m.key === id && m.event?.type === 'fr.ordo.prescription.issued.v1';
+    const events = await readTopic(
+      Topics.prescriptions,
+      (messages) => messages.some(issuedEvent(traced.body.id)) && messages.some(issuedEvent(untraced.body.id)),
+    );
+    expect(events.find(issuedEvent(traced.body.id))!.event).toMatchObject({ correlationid: 'counter-7:visit-42' });
+    expect(events.find(issuedEvent(untraced.body.id))!.event).toMatchObject({ correlationid: given });
+  });
+
   it('expires a prescription past its validity and tells the others', async () => {
     const issued = await issue(prescriptionRequest());
     const id = issued.body.id;

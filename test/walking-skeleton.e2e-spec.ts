@@ -127,7 +127,10 @@ describe('walking skeleton: prescribing → dispensing → fraud → ops', () =>
       'fr.ordo.prescription.status-changed.v1',
       'fr.ordo.prescription.status-changed.v1',
     ]);
-    expect(prescriptionEvents.slice(1).map((e) => (e.data as { to: string }).to)).toEqual(['CLAIMED', 'DISPENSED']);
+    expect(prescriptionEvents.slice(1).map((e) => e.data)).toEqual([
+      { prescriptionId: id, from: 'ISSUED', to: 'CLAIMED', cause: 'fr.ordo.dispensing.claimed.v1' },
+      { prescriptionId: id, from: 'CLAIMED', to: 'DISPENSED', cause: 'fr.ordo.dispensing.dispensed.v1' },
+    ]);
     expect(prescriptionEvents[0]).toMatchObject({ specversion: '1.0', source: '/ordo/prescribing', subject: id });
     expect(JSON.stringify(prescriptionEvents[0].data)).not.toContain('Martin');
     const dispensingEvents = await onTopic(Topics.dispensing, 5);

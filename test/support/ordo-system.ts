@@ -36,6 +36,7 @@ function instanceKey(name: ServiceName, instance = 0): string {
 export interface HttpResult<T = any> {
   status: number;
   body: T;
+  headers: Headers;
 }
 
 /**
@@ -197,7 +198,7 @@ export class OrdoSystem {
     } catch {
       // not JSON: keep the text
     }
-    return { status: response.status, body: parsed as T };
+    return { status: response.status, body: parsed as T, headers: response.headers };
   }
 
   /** A connection to a service's own test database, for asserting on rows. */

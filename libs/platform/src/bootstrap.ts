@@ -9,10 +9,10 @@ import { KafkaEventServer, createKafka, ensureTopics, messagingConfig, messaging
 import { PinoNestLogger, Readiness, collectProcessMetrics, createLogger, logSettings, metrics } from '@ordo/observability';
 import { DataSource } from 'typeorm';
 import { HttpErrorFilter } from './http-error.filter';
-import { RateLimitModule, rateLimitSettings } from './rate-limit';
+import { RateLimitGuard, RateLimitModule, rateLimitSettings } from './rate-limit';
 import { guardRequestShape } from './request-shape';
 import { setUpOpenApi } from './openapi';
-import { TraceInterceptor } from './trace.interceptor';
+import { traceRequests } from './trace';
 import { createValidationPipe } from './validation';
 
 /** What every service reads: its database, Kafka, where it listens, its logs and its tokens. */
@@ -72,7 +72,9 @@ export async function createService(
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
-  app.useGlobalInterceptors(new TraceInterceptor());
+  // After authentication, which every module's global guard (APP_GUARD) is: the limits count the
+  // verified subject. Guards added here run after those, in this order.
+  app.useGlobalGuards(app.get(RateLimitGuard));
   if (config.SHUTDOWN_DRAIN_MS > 0) drainOnSignals(app, config.SHUTDOWN_DRAIN_MS, logger);
   else app.enableShutdownHooks();
 
@@ -80,6 +82,7 @@ export async function createService(
   // The APIs speak JSON only; without this, Fastify's built-in text/plain parser would hand a
   // string to validation (400) where the honest answer is 415.
   fastify.removeContentTypeParser('text/plain');
+  traceRequests(fastify);
   guardRequestShape(fastify);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequestDuration.observe(

@@ -5,6 +5,8 @@ import { KAFKA, MESSAGING_CONFIG, MessagingConfig, ensureTopics, headerTexts } f
 import { metrics } from '@ordo/observability';
 import { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { opsMetrics } from '../ops.metrics';
+import { HistoryFollower } from './history-follower';
+import { StreamEvent } from './stream-event.entity';
 import { NewStreamEvent, StreamEventRepository } from './stream-event.repository';
 
 /**
@@ -16,7 +18,8 @@ import { NewStreamEvent, StreamEventRepository } from './stream-event.repository
  * The ops instances share one group, so each records only the partitions it owns. What a batch
  * newly records is announced to every instance in the same transaction (NOTIFY, delivered at
  * commit); each instance's HistoryFollower feeds its live stream from those rows, so every live
- * stream carries every event, whichever instance recorded it.
+ * stream carries every event, whichever instance recorded it. This instance's own rows are handed
+ * to its follower inside the transaction rather than read back.
  */
 @Injectable()
 export class EventRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -26,6 +29,7 @@ export class EventRecorder implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     private readonly sql: Sql,
     private readonly history: StreamEventRepository,
+    private readonly follower: HistoryFollower,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(MESSAGING_CONFIG) private readonly config: MessagingConfig,
   ) {}
@@ -48,9 +52,18 @@ export class EventRecorder implements OnApplicationBootstrap, BeforeApplicationS
         if (batch.messages.length === 0) return;
         const rows = batch.messages.map((message) => toRow(batch.topic, batch.partition, message));
         // Rows seen before return nothing: they are in the history already, and were announced then.
-        const recordedSeqs = await this.sql.transaction((tx) => this.history.record(tx, rows));
+        let recorded: StreamEvent[] = [];
+        try {
+          await this.sql.transaction(async (tx) => {
+            recorded = await this.history.record(tx, rows);
+            this.follower.recording(recorded);
+          });
+        } catch (error) {
+          this.follower.notRecorded(recorded);
+          throw error;
+        }
         for (const row of rows) metrics.eventsConsumed.inc({ type: row.type ?? 'unparsed', outcome: 'recorded' });
-        if (recordedSeqs.length > 0) opsMetrics.streamEventsRecorded.inc({ topic: batch.topic }, recordedSeqs.length);
+        if (recorded.length > 0) opsMetrics.streamEventsRecorded.inc({ topic: batch.topic }, recorded.length);
         resolveOffset(batch.messages[batch.messages.length - 1].offset);
         await heartbeat();
       },

@@ -6,7 +6,9 @@ import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { OPS_CONFIG, OpsConfig } from '../ops.config';
 import { LiveStream } from './live-stream';
 import { RECORDED_CHANNEL, announcedSeqs } from './recorded-announcement';
-import { StreamEventRepository } from './stream-event.repository';
+import { RecordedHere } from './recorded-here';
+import { StreamEvent } from './stream-event.entity';
+import { StreamEventRepository, compareSeqs } from './stream-event.repository';
 import { toStreamEventView } from './stream-event.view';
 
 /** How long after a lost LISTEN connection, or a failed read, the follower tries again. */
@@ -24,6 +26,10 @@ const RETRY_DELAY_MS = 1000;
  * rows by sequence number. Reading rows "after the last sequence number seen" instead would skip
  * rows: sequence numbers are taken at insert, and concurrent batches commit in another order.
  *
+ * The rows this instance records itself are not read back: the recorder hands them over before
+ * its commit, and the announcement releases them in their place in commit order. With one ops
+ * instance nothing is read back; with N, each reads the batches of the other N - 1.
+ *
  * A second Kafka consumer per instance, reading every partition from the latest offset, would also
  * see everything, but its events would have no sequence number until some instance recorded them,
  * and kafkajs cannot read without joining a group, which the broker keeps after the instance stops.
@@ -40,6 +46,8 @@ export class HistoryFollower implements OnApplicationBootstrap, BeforeApplicatio
    * from the table first, and LiveStream drops what it already has.
    */
   private behind = true;
+  /** Rows being recorded by this instance, by sequence number, until their announcement arrives. */
+  private readonly recordedHere = new RecordedHere();
   private relistenTimer?: NodeJS.Timeout;
   private rereadTimer?: NodeJS.Timeout;
   private stopped = false;
@@ -106,6 +114,19 @@ export class HistoryFollower implements OnApplicationBootstrap, BeforeApplicatio
     this.relistenTimer = setTimeout(() => void this.listen(), RETRY_DELAY_MS);
   }
 
+  /**
+   * Rows this instance is recording, handed over inside the recording transaction: the
+   * announcement may reach the LISTEN connection before the commit's answer reaches the recorder.
+   */
+  recording(rows: StreamEvent[]): void {
+    this.recordedHere.add(rows);
+  }
+
+  /** A recording that did not commit: its rows will not be announced. */
+  notRecorded(rows: StreamEvent[]): void {
+    this.recordedHere.remove(rows);
+  }
+
   private follow(read: () => Promise<void>): void {
     this.following = this.following
       .then(async () => {
@@ -125,11 +146,14 @@ export class HistoryFollower implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async publishRecorded(seqs: string[]): Promise<void> {
-    if (seqs.length === 0) return;
-    this.live.publish((await this.history.bySeqs(seqs)).map((row) => toStreamEventView(row)));
+    const { here, elsewhere } = this.recordedHere.take(seqs);
+    const read = elsewhere.length > 0 ? (await this.history.bySeqs(elsewhere)).map((row) => toStreamEventView(row)) : [];
+    this.live.publish(read.length === 0 ? here : [...here, ...read].sort((a, b) => compareSeqs(a.seq, b.seq)));
   }
 
   private async readLatestWindow(): Promise<void> {
+    // What is read now holds every committed row; one not committed yet is read when announced.
+    this.recordedHere.clear();
     this.live.publish((await this.history.latest(this.config.liveWindow)).map((row) => toStreamEventView(row)));
   }
 }

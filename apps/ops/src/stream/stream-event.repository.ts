@@ -13,7 +13,7 @@ const RECORD = statement(
    SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[],
                         $9::timestamptz[], $10::jsonb[], $11::text[], $12::jsonb[], $13::bytea[], $14::boolean[], $15::timestamptz[])
    ON CONFLICT DO NOTHING
-   RETURNING seq`,
+   RETURNING seq, topic, partition, "offset"`,
 );
 // What the live stream shows of a row (every column but the raw bytes), named as the entity names them.
 const VIEW_COLUMNS = `seq, topic, partition, "offset", key, event_id AS "eventId", type, subject, source, time, event, raw, headers,
@@ -29,12 +29,12 @@ export class StreamEventRepository {
 
   /**
    * Records the messages not recorded yet and announces them to every ops instance (NOTIFY,
-   * delivered at commit), in `tx`; returns their sequence numbers.
+   * delivered at commit), in `tx`; returns them with their sequence numbers, oldest first.
    */
-  async record(tx: SqlRunner, rows: NewStreamEvent[]): Promise<string[]> {
+  async record(tx: SqlRunner, rows: NewStreamEvent[]): Promise<StreamEvent[]> {
     const column = <K extends keyof NewStreamEvent>(name: K) => rows.map((row) => row[name]);
     const json = (values: (object | null)[]) => values.map((value) => (value === null ? null : JSON.stringify(value)));
-    const recorded = await tx.query<{ seq: string }>(RECORD, [
+    const recorded = await tx.query<Pick<StreamEvent, 'seq' | 'topic' | 'partition' | 'offset'>>(RECORD, [
       column('topic'),
       column('partition'),
       column('offset'),
@@ -51,9 +51,14 @@ export class StreamEventRepository {
       column('deadLetter'),
       column('receivedAt'),
     ]);
-    const seqs = recorded.map((row) => String(row.seq));
-    if (seqs.length > 0) await tx.query(ANNOUNCE, [RECORDED_CHANNEL, recordedAnnouncements(seqs)]);
-    return seqs;
+    if (recorded.length === 0) return [];
+    const position = (row: Pick<StreamEvent, 'topic' | 'partition' | 'offset'>) => `${row.topic}|${row.partition}|${row.offset}`;
+    const byPosition = new Map(rows.map((row) => [position(row), row]));
+    const added = recorded
+      .map((row) => ({ ...byPosition.get(position(row))!, seq: String(row.seq) }))
+      .sort((a, b) => compareSeqs(a.seq, b.seq));
+    await tx.query(ANNOUNCE, [RECORDED_CHANNEL, recordedAnnouncements(added.map((row) => row.seq))]);
+    return added;
   }
 
   /** The rows with these sequence numbers, oldest first (every ops instance reads each recorded batch). */
@@ -65,4 +70,9 @@ export class StreamEventRepository {
   async latest(limit: number): Promise<StreamEvent[]> {
     return (await this.sql.query<StreamEvent>(LATEST, [limit])).reverse();
   }
+}
+
+/** Orders history sequence numbers (bigint, as text) as the database does. */
+export function compareSeqs(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }

@@ -76,10 +76,20 @@ const LOCK_OWN = statement(
   'prescription_lock_own',
   `SELECT ${COLUMNS} FROM prescription WHERE id = $1 AND prescriber_rpps = $2 FOR UPDATE`,
 );
-const LOCK = statement('prescription_lock', `SELECT ${COLUMNS} FROM prescription WHERE id = $1 FOR UPDATE`);
-const SET_STATUS = statement(
-  'prescription_set_status',
-  'UPDATE prescription SET status = $2, version = version + 1, updated_at = now() WHERE id = $1',
+// The status before the change is the locked row's (`old`); a status already final (CANCELLED,
+// EXPIRED) or already the one reported stays, and then no event is written.
+const FOLLOW_DISPENSING = statement(
+  'prescription_follow_dispensing',
+  `WITH old AS (SELECT id, status FROM prescription WHERE id = $1 FOR UPDATE),
+   moved AS (
+     UPDATE prescription p SET status = $2, version = p.version + 1, updated_at = now()
+     FROM old WHERE p.id = old.id AND old.status NOT IN ($2, 'CANCELLED', 'EXPIRED')
+     RETURNING old.status AS from_status),
+   announced AS (
+     INSERT INTO outbox (id, topic, key, type, event)
+     SELECT $3::uuid, $4::text, $5::text, $6::text, jsonb_set($7::jsonb, '{data,from}', to_jsonb(moved.from_status)) FROM moved
+     RETURNING id)
+   SELECT old.status AS "from", EXISTS (SELECT 1 FROM announced) AS moved FROM old`,
 );
 const CANCEL = statement(
   'prescription_cancel',
@@ -162,13 +172,21 @@ export class PrescriptionRepository {
     return row ? toPrescription(row) : null;
   }
 
-  async lock(tx: SqlRunner, id: string): Promise<Prescription | null> {
-    const [row] = await tx.query<PrescriptionRow>(LOCK, [id]);
-    return row ? toPrescription(row) : null;
-  }
-
-  async setStatus(tx: SqlRunner, id: string, status: PrescriptionStatus): Promise<void> {
-    await tx.query(SET_STATUS, [id, status]);
+  /**
+   * Moves a prescription to the status dispensing reported, under its lock, and writes `changed`
+   * with it, in one statement: unless its status is already that one, or final (cancelled,
+   * expired). The event's `data.from` is set to the status the statement found. Gives back that
+   * status and whether it moved; `undefined` for an unknown prescription.
+   */
+  async followDispensing(
+    tx: SqlRunner,
+    id: string,
+    to: PrescriptionStatus,
+    changed: PreparedEvent,
+  ): Promise<{ from: PrescriptionStatus; moved: boolean } | undefined> {
+    const [row] = await tx.query<{ from: PrescriptionStatus; moved: boolean }>(FOLLOW_DISPENSING, [id, to, ...outboxRow(changed)]);
+    if (row?.moved) this.outbox.written(tx);
+    return row;
   }
 
   async markCancelled(tx: SqlRunner, id: string, at: Date, reason: string): Promise<void> {

@@ -19,18 +19,10 @@ export class RecordDispensing {
 
   /** In `manager`'s transaction: the consumer's, which records the event in the inbox. */
   async execute(manager: EntityManager, prescriptionId: string, to: PrescriptionStatus, cause: string): Promise<void> {
-    const tx = this.sql.within(manager);
-    const prescription = await this.prescriptions.lock(tx, prescriptionId);
-    if (!prescription) throw new Error(`${cause} event for unknown prescription ${prescriptionId}`);
-    const from = prescription.status;
-    // A cancel or an expiry here is final; dispensing learns of it and refuses what follows.
-    if (from === to || from === 'CANCELLED' || from === 'EXPIRED') return;
-    await this.prescriptions.setStatus(tx, prescription.id, to);
-    await this.outbox.append(tx, PrescriptionStatusChanged, prescription.id, {
-      prescriptionId: prescription.id,
-      from,
-      to,
-      cause,
-    });
+    // A cancel or an expiry is final; dispensing learns of it and refuses what follows. `from` is
+    // the status the repository finds under the lock.
+    const changed = this.outbox.prepare(PrescriptionStatusChanged, prescriptionId, { prescriptionId, from: to, to, cause });
+    const followed = await this.prescriptions.followDispensing(this.sql.within(manager), prescriptionId, to, changed);
+    if (!followed) throw new Error(`${cause} event for unknown prescription ${prescriptionId}`);
   }
 }

@@ -1,11 +1,10 @@
-import { CallHandler, ExecutionContext, Injectable, Module, NestInterceptor } from '@nestjs/common';
-import { APP_INTERCEPTOR, Reflector } from '@nestjs/core';
+import { ExecutionContext, Injectable, Module } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Principal } from '@ordo/auth';
 import { ConfigOf, SERVICE_CONFIG } from '@ordo/config';
 import { PUBLIC_ROUTE, metrics } from '@ordo/observability';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModule, ThrottlerOptions } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Observable, from, mergeMap } from 'rxjs';
 import { DomainError } from '../domain-error';
 import { rateLimitSettings } from './rate-limit.settings';
 
@@ -28,9 +27,17 @@ function kindOf(context: ExecutionContext, reflector: Reflector): RouteKind | 'e
  * behind it), and by address where no token is needed. Over its limit a client gets 429
  * `RATE_LIMITED` with `Retry-After`; another client is not affected. The counts are per instance
  * (docs/security.md#rate-limits says how that holds with N instances).
+ *
+ * Applied by `createService` as the last global guard, so that authentication (a global guard of
+ * its own, registered by its module) has named the caller first: the order of two guards each
+ * registered by its module would be Nest's to choose.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    return context.getType() !== 'http' || super.canActivate(context);
+  }
+
   override async onModuleInit(): Promise<void> {
     // Every limit lifted (`0`) is a choice, not the misconfiguration the library would warn of.
     const configured = Array.isArray(this.options) ? this.options : this.options.throttlers;
@@ -63,21 +70,6 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 }
 
-/**
- * Applies the limits once the caller is known. Run as an interceptor, not as a second global
- * guard: every guard (authentication included) has run before any interceptor, whereas the order
- * of two global guards from different modules is Nest's to choose.
- */
-@Injectable()
-export class RateLimitInterceptor implements NestInterceptor {
-  constructor(private readonly limits: RateLimitGuard) {}
-
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
-    return from(this.limits.canActivate(context)).pipe(mergeMap(() => next.handle()));
-  }
-}
-
 /** The limits of every service, from its settings; each applies to its kind of route only. */
 @Module({
   imports: [
@@ -103,6 +95,7 @@ export class RateLimitInterceptor implements NestInterceptor {
       },
     }),
   ],
-  providers: [RateLimitGuard, { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor }],
+  providers: [RateLimitGuard],
+  exports: [RateLimitGuard],
 })
 export class RateLimitModule {}
