@@ -15,8 +15,14 @@ const RELAY_LOCK_KEY = 0x6f72646f; // "ordo"
  */
 const LOCKED_RETRY_MS = 20;
 
-const TRY_LOCK = statement('outbox_try_lock', 'SELECT pg_try_advisory_xact_lock($1) AS locked');
-const NEXT_BATCH = statement('outbox_next_batch', 'SELECT seq, topic, key, type, event FROM outbox ORDER BY seq LIMIT $1');
+// The relay's lock and the rows it then publishes, in one round trip: one row with `locked` false
+// when another relay holds the lock, one row with no `seq` when there is nothing to publish.
+const LOCK_NEXT_BATCH = statement(
+  'outbox_lock_next_batch',
+  `SELECT relay.locked, o.seq, o.topic, o.key, o.type, o.event
+   FROM (SELECT pg_try_advisory_xact_lock($1) AS locked) AS relay
+   LEFT JOIN LATERAL (SELECT seq, topic, key, type, event FROM outbox WHERE relay.locked ORDER BY seq LIMIT $2) AS o ON true`,
+);
 const DELETE_PUBLISHED = statement('outbox_delete_published', 'DELETE FROM outbox WHERE seq = ANY($1::bigint[])');
 
 interface OutboxRow {
@@ -108,9 +114,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async publishBatch(): Promise<number | 'locked'> {
     return this.sql.transaction(async (tx) => {
-      const [{ locked }] = await tx.query<{ locked: boolean }>(TRY_LOCK, [RELAY_LOCK_KEY]);
-      if (!locked) return 'locked';
-      const rows = await tx.query<OutboxRow>(NEXT_BATCH, [BATCH_SIZE]);
+      const found = await tx.query<{ locked: boolean } & (OutboxRow | { [K in keyof OutboxRow]: null })>(LOCK_NEXT_BATCH, [
+        RELAY_LOCK_KEY,
+        BATCH_SIZE,
+      ]);
+      if (!found[0].locked) return 'locked';
+      const rows = found.filter((row): row is { locked: boolean } & OutboxRow => row.seq !== null);
       if (rows.length === 0) return 0;
       await this.producer!.sendBatch({ acks: -1, topicMessages: groupByTopic(rows) });
       await tx.query(DELETE_PUBLISHED, [rows.map((row) => row.seq)]);
