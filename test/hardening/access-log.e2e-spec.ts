@@ -70,6 +70,14 @@ describe('access log', () => {
     });
     expect(Date.parse(read.at)).toBeGreaterThan(Date.now() - 60_000);
     expect(atPrescribing.body.items[0].outcome.code).toBe('PRESCRIPTION_NOT_FOUND');
+    // Written with the prescription, in the statement that issued it.
+    expect(atPrescribing.body.items[2]).toMatchObject({
+      prescriptionId: id,
+      patientPseudonym: read.patientPseudonym,
+      actor: { role: 'prescriber', subject: `rpps:${rpps('1000000100')}`, rpps: rpps('1000000100'), finess: null },
+      clientAddress: '127.0.0.1',
+      outcome: { status: 201, code: null },
+    });
 
     // By patient, at dispensing: the auditor gives the INS; the log holds only its pseudonym.
     const atDispensing = await system.request('dispensing', 'GET', `/v1/access-log?patient=${ins}`, { token: auditor });
@@ -77,6 +85,12 @@ describe('access log', () => {
     const actions = atDispensing.body.items.map((item: any) => item.action);
     expect(actions.slice(0, 2)).toEqual(['prescription.claim', 'prescription.scan']);
     expect(actions).toContain('prescription.read');
+    // Written with the claim, in the statement that opened it.
+    expect(atDispensing.body.items[0]).toMatchObject({
+      actor: { role: 'pharmacist', rpps: rpps('2000000100') },
+      clientAddress: '127.0.0.1',
+      outcome: { status: 201, code: null },
+    });
     for (const item of atDispensing.body.items) {
       expect(item).toMatchObject({
         prescriptionId: id,
@@ -85,6 +99,41 @@ describe('access log', () => {
       });
     }
     expect(JSON.stringify(atDispensing.body)).not.toContain(ins);
+  });
+
+  it('records an issue retried with its Idempotency-Key once per answer, and an issue refused by the rules', async () => {
+    const body = prescriptionRequest();
+    const headers = { 'idempotency-key': `access-log-${Date.now()}` };
+    const first = await system.request('prescribing', 'POST', '/v1/prescriptions', { token: prescriber, body, headers });
+    const again = await system.request('prescribing', 'POST', '/v1/prescriptions', { token: prescriber, body, headers });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.body.id).toBe(first.body.id);
+    const records = await system.request('prescribing', 'GET', `/v1/access-log?prescriptionId=${first.body.id}`, { token: auditor });
+    expect(records.body.items.map((item: any) => [item.action, item.outcome.status])).toEqual([
+      ['prescription.issue', 201],
+      ['prescription.issue', 201],
+    ]);
+
+    const db = await system.db('prescribing');
+    const before = Number((await db.query(`SELECT count(*) AS n FROM access_log WHERE outcome_status = 422`)).rows[0].n);
+    const refused = await system.request('prescribing', 'POST', '/v1/prescriptions', {
+      token: prescriber,
+      body: prescriptionRequest({
+        lines: [
+          {
+            cip13: '3400933323523',
+            label: 'SKENAN L.P. 10 mg',
+            dosage: '1 gélule matin et soir',
+            unit: 'gélule',
+            quantity: 60,
+            durationDays: 30,
+            renewals: 0,
+          },
+        ],
+      }),
+    });
+    expect(refused.status).toBe(422);
+    expect(Number((await db.query(`SELECT count(*) AS n FROM access_log WHERE outcome_status = 422`)).rows[0].n)).toBe(before + 1);
   });
 
   it('is read by auditors only, by prescription or by patient', async () => {

@@ -7,7 +7,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DispensingConfig } from '../dispensing.settings';
 import { PrescriptionUnknown } from '../dispensations/dispensing.errors';
 import { FraudCheckClient } from '../fraud-check/fraud-check.client';
-import { AnswerStoredMeanwhile, IdempotentRequests } from '@ordo/platform';
+import { AccessRecord, AnswerStoredMeanwhile, IdempotentRequests } from '@ordo/platform';
 import { DispensablePrescriptionRepository } from '../prescriptions/dispensable-prescription.repository';
 import { pharmacistView } from '../prescriptions/pharmacist-view';
 import { PATIENT_KEYS } from '../prescriptions/tokens';
@@ -19,6 +19,8 @@ import { Refusal, Refusals, claimRefusal } from './refusals';
 export interface ClaimCommand extends Presented {
   pharmacy: Pharmacy;
   idempotencyKey?: string;
+  /** The request's access record, written with the claim (a refusal or a replay leaves it to the interceptor). */
+  access?: AccessRecord;
 }
 
 export interface ClaimAnswer {
@@ -54,7 +56,7 @@ export class ClaimPrescription {
   ) {}
 
   async execute(command: ClaimCommand): Promise<ClaimAnswer> {
-    const { pharmacy, idempotencyKey } = command;
+    const { pharmacy, idempotencyKey, access } = command;
     this.idempotency.validate(idempotencyKey);
     const scope = `claim:${pharmacy.finess}`;
     const hash = this.idempotency.hash({ code: command.code, typedId: command.typedId });
@@ -150,6 +152,7 @@ export class ClaimPrescription {
             decision,
             verdictSource: source,
           }),
+          access,
         );
         const answer: ClaimAnswer = {
           claimId: claim.id,

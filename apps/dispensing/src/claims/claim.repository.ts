@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrescriptionStatus } from '@ordo/contracts';
 import { SqlRunner, statement } from '@ordo/database';
 import { Outbox, PreparedEvent, outboxRow } from '@ordo/messaging';
+import { AccessRecord, NO_ACCESS_RECORD, accessRecordInsert } from '@ordo/platform';
 import { Dispensation } from '../dispensations/dispensation.entity';
 import type { LineProgress } from '../dispensations/dispensing-rules';
 import { Claim, ClaimStatus } from './claim.entity';
@@ -29,17 +30,20 @@ const LOCK_NEXT_EXPIRED = statement(
   'claim_lock_next_expired',
   `SELECT ${COLUMNS} FROM claim WHERE status = 'open' AND expires_at < $1 ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
 );
-// The claim, the prescription taken and the `claimed` event: one statement, under the lock the
-// caller took on the prescription. The unique index claim_one_open is the last guard of the race.
+// The claim, the prescription taken, the `claimed` event and the request's access record (when
+// there is one): one statement, under the lock the caller took on the prescription. The unique
+// index claim_one_open is the last guard of the race.
 const OPEN = statement(
   'claim_open',
   `WITH taken AS (
-     UPDATE dispensable_prescription SET status = 'CLAIMED' WHERE id = $2 RETURNING id),
+     UPDATE dispensable_prescription SET status = 'CLAIMED' WHERE id = $2 RETURNING id, patient_pseudonym),
    opened AS (
      INSERT INTO claim (id, prescription_id, pharmacy_finess, pharmacist_rpps, secret_hash, status, verdict_decision, verdict_source,
                         created_at, expires_at)
-     SELECT $1::uuid, id, $3::char(9), $4::char(11), $5::text, 'open', $6::text, $7::text, $8::timestamptz, $9::timestamptz FROM taken)
-   INSERT INTO outbox (id, topic, key, type, event) SELECT $10::uuid, $11::text, $12::text, $13::text, $14::jsonb FROM taken`,
+     SELECT $1::uuid, id, $3::char(9), $4::char(11), $5::text, 'open', $6::text, $7::text, $8::timestamptz, $9::timestamptz FROM taken),
+   event AS (
+     INSERT INTO outbox (id, topic, key, type, event) SELECT $10::uuid, $11::text, $12::text, $13::text, $14::jsonb FROM taken)
+   ${accessRecordInsert('taken', 15)}`,
 );
 // The dispensation, the prescription's progress, the claim ended and the `dispensed` event.
 const DISPENSE = statement(
@@ -70,8 +74,11 @@ export class ClaimRepository {
     return row ? toClaim(row) : null;
   }
 
-  /** Opens `claim` on its prescription (locked by the caller in `tx`) and writes `claimed` with it. */
-  async open(tx: SqlRunner, claim: Claim, claimed: PreparedEvent): Promise<void> {
+  /**
+   * Opens `claim` on its prescription (locked by the caller in `tx`) and writes `claimed` and the
+   * request's access record with it.
+   */
+  async open(tx: SqlRunner, claim: Claim, claimed: PreparedEvent, access?: AccessRecord): Promise<void> {
     await tx.query(OPEN, [
       claim.id,
       claim.prescriptionId,
@@ -83,8 +90,10 @@ export class ClaimRepository {
       claim.createdAt,
       claim.expiresAt,
       ...outboxRow(claimed),
+      ...(access?.values() ?? NO_ACCESS_RECORD),
     ]);
     this.outbox.written(tx);
+    if (access) tx.afterCommit(() => access.markWritten());
   }
 
   /** Records `dispensation` under its claim, ends the claim and writes `dispensed`, in `tx`. */

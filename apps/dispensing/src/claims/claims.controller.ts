@@ -1,4 +1,4 @@
-import { AccessLogged, UuidParam } from '@ordo/platform';
+import { AccessLogged, AccessRecord, RequestAccess, UuidParam } from '@ordo/platform';
 import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { CurrentPrincipal, Principal, Roles } from '@ordo/auth';
 import { PresentedDto } from '../scans/dto/presented.dto';
@@ -20,8 +20,13 @@ export class ClaimsController {
   @Post()
   @HttpCode(201)
   @AccessLogged('prescription.claim')
-  claim(@CurrentPrincipal() principal: Principal, @Body() body: PresentedDto, @Headers('idempotency-key') idempotencyKey?: string) {
-    return this.claimPrescription.execute({ ...body, pharmacy: pharmacyOf(principal), idempotencyKey });
+  claim(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: PresentedDto,
+    @RequestAccess() access: AccessRecord,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    return this.claimPrescription.execute({ ...body, pharmacy: pharmacyOf(principal), idempotencyKey, access });
   }
 
   @Post(':id/dispense')

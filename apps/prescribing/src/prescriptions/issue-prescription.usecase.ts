@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PatientKeys, PrescriptionIssued, pseudonymise, sealPatient } from '@ordo/contracts';
 import { Outbox } from '@ordo/messaging';
-import { IdempotentRequests } from '@ordo/platform';
+import { AccessRecord, IdempotentRequests } from '@ordo/platform';
 import { generatePrescriptionId } from '@ordo/rx-id';
 import { IssuePrescriptionDto } from './dto/issue-prescription.dto';
 import { Prescription } from './prescription.entity';
@@ -17,6 +17,8 @@ export interface IssuePrescriptionCommand {
   prescriberRpps: string;
   request: IssuePrescriptionDto;
   idempotencyKey?: string;
+  /** The request's access record, written with the prescription (a replayed answer leaves it to the interceptor). */
+  access?: AccessRecord;
 }
 
 export interface IssuedPrescription {
@@ -35,7 +37,7 @@ export class IssuePrescription {
     private readonly idempotency: IdempotentRequests,
   ) {}
 
-  async execute({ prescriberRpps, request, idempotencyKey }: IssuePrescriptionCommand): Promise<IssuedPrescription> {
+  async execute({ prescriberRpps, request, idempotencyKey, access }: IssuePrescriptionCommand): Promise<IssuedPrescription> {
     this.idempotency.validate(idempotencyKey);
     // Keys are the prescriber's own: another prescriber's identical key is another request.
     const scope = `issue:${prescriberRpps}`;
@@ -75,7 +77,7 @@ export class IssuePrescription {
       lines,
     });
     const remembered = keyed ? { scope, ...keyed, statusCode: 201, body: view } : undefined;
-    if (!(await this.prescriptions.insertIssued(prescription, issued, remembered))) {
+    if (!(await this.prescriptions.insertIssued(prescription, issued, remembered, access))) {
       // The same request, retried while this one ran, stored its answer first: that answer stands.
       const earlier = await this.idempotency.earlier<PrescriptionView>(scope, keyed!.key, keyed!.hash);
       return { view: earlier!.body, replayed: true };

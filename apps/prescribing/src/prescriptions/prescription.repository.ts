@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrescriptionStatus } from '@ordo/contracts';
 import { Sql, SqlRunner, statement } from '@ordo/database';
 import { Outbox, PreparedEvent, outboxRow } from '@ordo/messaging';
-import { StoredAnswer } from '@ordo/platform';
+import { AccessRecord, NO_ACCESS_RECORD, StoredAnswer, accessRecordInsert } from '@ordo/platform';
 import type { PrescriptionId } from '@ordo/rx-id';
 import { Prescription } from './prescription.entity';
 
@@ -44,14 +44,19 @@ interface PrescriptionRow {
   updated_at: Date;
 }
 
-// The prescription and its `issued` event in one statement: one round trip, its own transaction.
+// The prescription, its `issued` event and the request's access record (when there is one) in one
+// statement: one round trip, its own transaction.
 const INSERT_ISSUED = statement(
   'prescription_insert_issued',
   `WITH issued AS (
      INSERT INTO prescription (id, prescriber_rpps, prescriber, patient_pseudonym, patient, lines, secure, status, issued_at, valid_until, version)
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'ISSUED', $8, $9, 1)
-     RETURNING id)
-   INSERT INTO outbox (id, topic, key, type, event) SELECT $10::uuid, $11::text, $12::text, $13::text, $14::jsonb FROM issued`,
+     RETURNING id, patient_pseudonym),
+   event AS (
+     INSERT INTO outbox (id, topic, key, type, event) SELECT $10::uuid, $11::text, $12::text, $13::text, $14::jsonb FROM issued),
+   recorded AS (
+     ${accessRecordInsert('issued', 15)})
+   SELECT count(*)::int AS stored FROM issued`,
 );
 
 // The same with the answer remembered under its Idempotency-Key. If a request with the same key
@@ -59,16 +64,18 @@ const INSERT_ISSUED = statement(
 const INSERT_ISSUED_REMEMBERED = statement(
   'prescription_insert_issued_remembered',
   `WITH answer AS (
-     INSERT INTO idempotent_request (scope, key, request_hash, status_code, response) VALUES ($15, $16, $17, $18, $19)
+     INSERT INTO idempotent_request (scope, key, request_hash, status_code, response) VALUES ($22, $23, $24, $25, $26)
      ON CONFLICT DO NOTHING RETURNING key),
    issued AS (
      INSERT INTO prescription (id, prescriber_rpps, prescriber, patient_pseudonym, patient, lines, secure, status, issued_at, valid_until, version)
      SELECT $1::char(18), $2::char(11), $3::jsonb, $4::text, $5::jsonb, $6::jsonb, $7::boolean, 'ISSUED', $8::timestamptz, $9::timestamptz, 1
      FROM answer
-     RETURNING id),
+     RETURNING id, patient_pseudonym),
    event AS (
-     INSERT INTO outbox (id, topic, key, type, event) SELECT $10::uuid, $11::text, $12::text, $13::text, $14::jsonb FROM issued)
-   SELECT count(*)::int AS stored FROM answer`,
+     INSERT INTO outbox (id, topic, key, type, event) SELECT $10::uuid, $11::text, $12::text, $13::text, $14::jsonb FROM issued),
+   recorded AS (
+     ${accessRecordInsert('issued', 15)})
+   SELECT count(*)::int AS stored FROM issued`,
 );
 
 const FIND_OWN = statement('prescription_find_own', `SELECT ${COLUMNS} FROM prescription WHERE id = $1 AND prescriber_rpps = $2`);
@@ -130,7 +137,17 @@ export class PrescriptionRepository {
    * Stores a new prescription with its `issued` event (and the answer under its Idempotency-Key),
    * all or nothing. False when a request with the same key stored its answer first: nothing written.
    */
-  async insertIssued(prescription: Prescription, issued: PreparedEvent, remembered?: RememberedAnswer): Promise<boolean> {
+  /**
+   * Writes `prescription`, its `issued` event, the access record of the request that issued it
+   * (unless another caller issued it) and, under its key, the answer `remembered`. False when a
+   * request with the same key stored its answer first: then nothing is written.
+   */
+  async insertIssued(
+    prescription: Prescription,
+    issued: PreparedEvent,
+    remembered?: RememberedAnswer,
+    access?: AccessRecord,
+  ): Promise<boolean> {
     const values: unknown[] = [
       prescription.id,
       prescription.prescriberRpps,
@@ -142,21 +159,21 @@ export class PrescriptionRepository {
       prescription.issuedAt,
       prescription.validUntil,
       ...outboxRow(issued),
+      ...(access?.values() ?? NO_ACCESS_RECORD),
     ];
-    if (!remembered) {
-      await this.sql.query(INSERT_ISSUED, values);
-    } else {
-      const [{ stored }] = await this.sql.query<{ stored: number }>(INSERT_ISSUED_REMEMBERED, [
-        ...values,
-        remembered.scope,
-        remembered.key,
-        remembered.hash,
-        remembered.statusCode,
-        JSON.stringify(remembered.body),
-      ]);
-      if (stored === 0) return false;
-    }
+    const [{ stored }] = remembered
+      ? await this.sql.query<{ stored: number }>(INSERT_ISSUED_REMEMBERED, [
+          ...values,
+          remembered.scope,
+          remembered.key,
+          remembered.hash,
+          remembered.statusCode,
+          JSON.stringify(remembered.body),
+        ])
+      : await this.sql.query<{ stored: number }>(INSERT_ISSUED, values);
+    if (stored === 0) return false;
     this.outbox.written(this.sql);
+    if (access) this.sql.afterCommit(() => access.markWritten());
     return true;
   }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CurrentPrincipal, Principal, Roles } from '@ordo/auth';
 import { PatientKeys, pseudonymise } from '@ordo/contracts';
-import { AccessLogged, DomainError, PrescriptionIdParam } from '@ordo/platform';
+import { AccessLogged, AccessRecord, DomainError, PrescriptionIdParam, RequestAccess } from '@ordo/platform';
 import { PrescriptionId } from '@ordo/rx-id';
 import type { FastifyReply } from 'fastify';
 import { Inject } from '@nestjs/common';
@@ -37,8 +37,9 @@ export class PrescriptionsController {
     @Body() body: IssuePrescriptionDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @RequestAccess() access: AccessRecord,
   ) {
-    const issued = await this.issuePrescription.execute({ prescriberRpps: principal.rpps!, request: body, idempotencyKey });
+    const issued = await this.issuePrescription.execute({ prescriberRpps: principal.rpps!, request: body, idempotencyKey, access });
     if (issued.replayed) reply.header('idempotent-replayed', 'true');
     reply.header('location', `/v1/prescriptions/${issued.view.id}`);
     return issued.view;

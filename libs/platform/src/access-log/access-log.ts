@@ -1,10 +1,20 @@
-import { CallHandler, ExecutionContext, HttpException, Inject, Injectable, Logger, NestInterceptor, SetMetadata } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpException,
+  Inject,
+  Injectable,
+  Logger,
+  NestInterceptor,
+  SetMetadata,
+  createParamDecorator,
+} from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { Principal } from '@ordo/auth';
 import { parsePrescriptionId } from '@ordo/rx-id';
 import type { FastifyRequest } from 'fastify';
-import { Observable, catchError, from, mergeMap, throwError } from 'rxjs';
+import { Observable, catchError, from, mergeMap, of, throwError } from 'rxjs';
 import { Sql, Statement, statement } from '@ordo/database';
 import { DomainError } from '../domain-error';
 
@@ -30,14 +40,73 @@ export interface AccessLogOptions {
 
 export const ACCESS_LOG_OPTIONS = Symbol('ordo:access-log-options');
 
-interface AccessRow {
-  action: AccessAction;
-  prescriptionIds: string[];
-  principal?: Principal;
-  address: string;
-  status: number;
-  code?: string;
+/**
+ * The record of one `@AccessLogged` request, for a use case that writes it in the statement of the
+ * change the request makes (issuing, claiming): it then commits with that change or not at all, and
+ * costs no statement and no commit of its own. Where no use case wrote it (a read, a refusal, a
+ * replayed answer), the interceptor does, as it answers.
+ */
+export class AccessRecord {
+  private written = false;
+
+  constructor(
+    readonly action: AccessAction,
+    private readonly principal: Principal | undefined,
+    private readonly address: string,
+    /** The status the route answers with when it succeeds. */
+    readonly status: number,
+  ) {}
+
+  /** The parameters of `accessRecordInsert`, in its order. */
+  values(): AccessRecordValues {
+    return [
+      this.action,
+      this.principal?.roles.join(',') ?? 'anonymous',
+      this.principal?.subject ?? 'anonymous',
+      this.principal?.rpps ?? null,
+      this.principal?.finess ?? null,
+      this.address,
+      this.status,
+    ];
+  }
+
+  /** Called once the statement that wrote it has committed. */
+  markWritten(): void {
+    this.written = true;
+  }
+
+  get isWritten(): boolean {
+    return this.written;
+  }
 }
+
+export type AccessRecordValues = [string | null, string | null, string | null, string | null, string | null, string | null, number | null];
+
+/** The parameters of `accessRecordInsert` when the statement records no access (another caller than an HTTP route). */
+export const NO_ACCESS_RECORD: AccessRecordValues = [null, null, null, null, null, null, null];
+
+/**
+ * For a repository's statement: writes the access record of the prescriptions in `source` (a CTE
+ * returning `id` and `patient_pseudonym`), from the seven parameters `$first`… (`AccessRecord.values`);
+ * nothing when they are `NO_ACCESS_RECORD`.
+ */
+export function accessRecordInsert(source: string, first: number): string {
+  const p = (offset: number) => `$${first + offset}`;
+  return `INSERT INTO access_log (action, prescription_id, patient_pseudonym, actor_role, actor_subject, actor_rpps, actor_finess,
+                               client_address, outcome_status)
+     SELECT ${p(0)}::text, s.id, s.patient_pseudonym, ${p(1)}::text, ${p(2)}::text, ${p(3)}::char(11), ${p(4)}::char(9), ${p(5)}::text,
+            ${p(6)}::smallint
+     FROM ${source} s WHERE ${p(0)}::text IS NOT NULL`;
+}
+
+const ACCESS_RECORD = Symbol('ordo:access-record');
+
+type RecordedRequest = FastifyRequest & { principal?: Principal; [ACCESS_RECORD]?: AccessRecord };
+
+/** The access record of this `@AccessLogged` request, for a use case to write with its change. */
+export const RequestAccess = createParamDecorator(
+  (_: unknown, context: ExecutionContext): AccessRecord | undefined => context.switchToHttp().getRequest<RecordedRequest>()[ACCESS_RECORD],
+);
 
 /** The prescriptions an answer shows: a list's items, a prescription, or what a claim or scan shows. */
 function shownPrescriptions(answer: unknown): string[] {
@@ -95,46 +164,37 @@ export class AccessLogInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const action = this.reflector.get<AccessAction | undefined>(ACCESS_ACTION, context.getHandler());
     if (!action || context.getType() !== 'http') return next.handle();
-    const request = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
+    const request = context.switchToHttp().getRequest<RecordedRequest>();
     // The status a handler answers with is set after it returns: read it where Nest keeps it.
     const status =
       this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
-    const base = { action, principal: request.principal, address: request.ip };
+    const record = new AccessRecord(action, request.principal, request.ip, status);
+    request[ACCESS_RECORD] = record;
     return next.handle().pipe(
       mergeMap((answer) => {
+        // The use case wrote it with the change it made.
+        if (record.isWritten) return of(answer);
         // A PDF answers with bytes: the prescription it shows is the one its path names.
         const shown = shownPrescriptions(answer);
-        const prescriptionIds = shown.length > 0 ? shown : requestedPrescription(request);
-        return from(this.write({ ...base, prescriptionIds, status }).then(() => answer));
+        return from(this.write(record, shown.length > 0 ? shown : requestedPrescription(request), { status }).then(() => answer));
       }),
       catchError((error: unknown) => {
         const outcome = outcomeOf(error);
         // A malformed request (400) was refused before it could read anything: no access to record.
-        if (outcome.status === 400) return throwError(() => error);
-        return from(this.write({ ...base, prescriptionIds: requestedPrescription(request), ...outcome })).pipe(
-          mergeMap(() => throwError(() => error)),
-        );
+        // One whose change committed with its record failed after it: that record stands.
+        if (outcome.status === 400 || record.isWritten) return throwError(() => error);
+        return from(this.write(record, requestedPrescription(request), outcome)).pipe(mergeMap(() => throwError(() => error)));
       }),
     );
   }
 
-  private async write(row: AccessRow): Promise<void> {
-    const ids = row.prescriptionIds.length > 0 ? row.prescriptionIds : [null];
-    const roles = row.principal?.roles.join(',') ?? 'anonymous';
+  private async write(record: AccessRecord, prescriptionIds: string[], outcome: { status: number; code?: string }): Promise<void> {
+    const [action, roles, subject, rpps, finess, address] = record.values();
+    const ids = prescriptionIds.length > 0 ? prescriptionIds : [null];
     try {
-      await this.sql.query(this.insert, [
-        row.action,
-        ids,
-        roles,
-        row.principal?.subject ?? 'anonymous',
-        row.principal?.rpps ?? null,
-        row.principal?.finess ?? null,
-        row.address,
-        row.status,
-        row.code ?? null,
-      ]);
+      await this.sql.query(this.insert, [action, ids, roles, subject, rpps, finess, address, outcome.status, outcome.code ?? null]);
     } catch (error) {
-      this.logger.error(`access not recorded (${row.action}): ${(error as Error).message}`);
+      this.logger.error(`access not recorded (${record.action}): ${(error as Error).message}`);
       throw new DomainError('ACCESS_LOG_UNAVAILABLE', 'the access could not be recorded; retry shortly', 503);
     }
   }
