@@ -44,6 +44,15 @@ interface PrescriptionRow {
   updated_at: Date;
 }
 
+// What both issuing statements write with the prescription (CTE `issued`, parameters $1 to $9): its
+// `issued` event ($10 to $14) and the request's access record ($15 to $21); they answer whether
+// the prescription was written.
+const WITH_ISSUED = `event AS (
+     INSERT INTO outbox (id, topic, key, type, event) SELECT $10::uuid, $11::text, $12::text, $13::text, $14::jsonb FROM issued),
+   recorded AS (
+     ${accessRecordInsert('issued', 15)})
+   SELECT count(*)::int AS stored FROM issued`;
+
 // The prescription, its `issued` event and the request's access record (when there is one) in one
 // statement: one round trip, its own transaction.
 const INSERT_ISSUED = statement(
@@ -52,11 +61,7 @@ const INSERT_ISSUED = statement(
      INSERT INTO prescription (id, prescriber_rpps, prescriber, patient_pseudonym, patient, lines, secure, status, issued_at, valid_until, version)
      VALUES ($1, $2, $3, $4, $5, $6, $7, 'ISSUED', $8, $9, 1)
      RETURNING id, patient_pseudonym),
-   event AS (
-     INSERT INTO outbox (id, topic, key, type, event) SELECT $10::uuid, $11::text, $12::text, $13::text, $14::jsonb FROM issued),
-   recorded AS (
-     ${accessRecordInsert('issued', 15)})
-   SELECT count(*)::int AS stored FROM issued`,
+   ${WITH_ISSUED}`,
 );
 
 // The same with the answer remembered under its Idempotency-Key. If a request with the same key
@@ -71,11 +76,7 @@ const INSERT_ISSUED_REMEMBERED = statement(
      SELECT $1::char(18), $2::char(11), $3::jsonb, $4::text, $5::jsonb, $6::jsonb, $7::boolean, 'ISSUED', $8::timestamptz, $9::timestamptz, 1
      FROM answer
      RETURNING id, patient_pseudonym),
-   event AS (
-     INSERT INTO outbox (id, topic, key, type, event) SELECT $10::uuid, $11::text, $12::text, $13::text, $14::jsonb FROM issued),
-   recorded AS (
-     ${accessRecordInsert('issued', 15)})
-   SELECT count(*)::int AS stored FROM issued`,
+   ${WITH_ISSUED}`,
 );
 
 const FIND_OWN = statement('prescription_find_own', `SELECT ${COLUMNS} FROM prescription WHERE id = $1 AND prescriber_rpps = $2`);
