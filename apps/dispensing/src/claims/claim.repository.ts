@@ -93,7 +93,7 @@ export class ClaimRepository {
       ...(access?.values() ?? NO_ACCESS_RECORD),
     ]);
     this.outbox.written(tx);
-    if (access) tx.afterCommit(() => access.markWritten());
+    access?.writtenIn(tx);
   }
 
   /** Records `dispensation` under its claim, ends the claim and writes `dispensed`, in `tx`. */

@@ -174,7 +174,7 @@ export class PrescriptionRepository {
       : await this.sql.query<{ stored: number }>(INSERT_ISSUED, values);
     if (stored === 0) return false;
     this.outbox.written(this.sql);
-    if (access) this.sql.afterCommit(() => access.markWritten());
+    access?.writtenIn(this.sql);
     return true;
   }
 

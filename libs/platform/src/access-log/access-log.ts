@@ -15,7 +15,7 @@ import type { Principal } from '@ordo/auth';
 import { parsePrescriptionId } from '@ordo/rx-id';
 import type { FastifyRequest } from 'fastify';
 import { Observable, catchError, from, mergeMap, of, throwError } from 'rxjs';
-import { Sql, Statement, statement } from '@ordo/database';
+import { Sql, SqlRunner, Statement, statement } from '@ordo/database';
 import { DomainError } from '../domain-error';
 
 /** What a logged request did to a prescription. */
@@ -70,9 +70,9 @@ export class AccessRecord {
     ];
   }
 
-  /** Called once the statement that wrote it has committed. */
-  markWritten(): void {
-    this.written = true;
+  /** Counts it as written once `runner`'s transaction, whose statement wrote it, has committed. */
+  writtenIn(runner: SqlRunner): void {
+    runner.afterCommit(() => (this.written = true));
   }
 
   get isWritten(): boolean {
@@ -85,6 +85,10 @@ export type AccessRecordValues = [string | null, string | null, string | null, s
 /** The parameters of `accessRecordInsert` when the statement records no access (another caller than an HTTP route). */
 export const NO_ACCESS_RECORD: AccessRecordValues = [null, null, null, null, null, null, null];
 
+/** What a record holds besides its time (both statements that write one name them in this order). */
+const ACCESS_LOG_COLUMNS = `action, prescription_id, patient_pseudonym, actor_role, actor_subject, actor_rpps, actor_finess, client_address,
+  outcome_status, outcome_code`;
+
 /**
  * For a repository's statement: writes the access record of the prescriptions in `source` (a CTE
  * returning `id` and `patient_pseudonym`), from the seven parameters `$first`… (`AccessRecord.values`);
@@ -92,10 +96,9 @@ export const NO_ACCESS_RECORD: AccessRecordValues = [null, null, null, null, nul
  */
 export function accessRecordInsert(source: string, first: number): string {
   const p = (offset: number) => `$${first + offset}`;
-  return `INSERT INTO access_log (action, prescription_id, patient_pseudonym, actor_role, actor_subject, actor_rpps, actor_finess,
-                               client_address, outcome_status)
+  return `INSERT INTO access_log (${ACCESS_LOG_COLUMNS})
      SELECT ${p(0)}::text, s.id, s.patient_pseudonym, ${p(1)}::text, ${p(2)}::text, ${p(3)}::char(11), ${p(4)}::char(9), ${p(5)}::text,
-            ${p(6)}::smallint
+            ${p(6)}::smallint, NULL
      FROM ${source} s WHERE ${p(0)}::text IS NOT NULL`;
 }
 
@@ -154,8 +157,7 @@ export class AccessLogInterceptor implements NestInterceptor {
     // One record per prescription shown; the patient of each is looked up as the rows are written.
     this.insert = statement(
       'access_log_insert',
-      `INSERT INTO access_log (action, prescription_id, patient_pseudonym, actor_role, actor_subject, actor_rpps, actor_finess,
-                               client_address, outcome_status, outcome_code)
+      `INSERT INTO access_log (${ACCESS_LOG_COLUMNS})
        SELECT $1, shown.id, p.patient_pseudonym, $3, $4, $5, $6, $7, $8, $9
        FROM unnest($2::char(18)[]) AS shown(id) LEFT JOIN ${options.prescriptionTable} p ON p.id = shown.id`,
     );
