@@ -139,7 +139,10 @@ export class LifecycleTraffic {
       if (rowCount) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new StepFailed(`dispensing did not learn of ${id} within ${STEP_PATIENCE_MS} ms`);
+    // Where the event stopped: still waiting in prescribing's outbox, or gone from it (published, or lost on the way).
+    const { rowCount } = await this.stack.pool('prescribing').query('SELECT 1 FROM outbox WHERE key = $1', [id]);
+    const outbox = rowCount ? 'still in prescribing’s outbox' : 'no longer in prescribing’s outbox';
+    throw new StepFailed(`dispensing did not learn of ${id} within ${STEP_PATIENCE_MS} ms (its events ${outbox})`);
   }
 
   /** One step, sent again (same Idempotency-Key) after a retriable answer, until `expected` or patience runs out. */

@@ -1,4 +1,5 @@
 import { Logger, Producer, ProducerBatch, ProducerRecord, RecordMetadata } from 'kafkajs';
+import { allAcknowledged } from './acknowledged-partitions';
 
 /** One kafkajs producer: one producer id, with its own sequence numbers per partition. */
 interface Session {
@@ -27,6 +28,11 @@ interface Listener {
  * producer id; the caller sends again, possibly a copy of what the broker already had, which the
  * consumers' inboxes drop. Sends in flight on the old session finish there; it is disconnected
  * once they have.
+ *
+ * A send kafkajs reports done is checked for an acknowledgement of every partition it put messages
+ * in (the producers it is given partition with `rememberingPartitioner`): kafkajs can resolve a send
+ * whose messages for a partition that changed leader were never sent (`UnacknowledgedPartitions`).
+ * Such a send fails like any other, on a new producer id.
  *
  * kafkajs refuses fewer acknowledgements than all on an idempotent producer: a send that asks for
  * fewer is given all, one more replication round trip.
@@ -65,11 +71,12 @@ export class IdempotentProducer implements Producer {
   }
 
   send(record: ProducerRecord): Promise<RecordMetadata[]> {
-    return this.through((producer) => producer.send({ ...record, acks: -1 }));
+    const sent = [{ topic: record.topic, messages: record.messages }];
+    return this.through(async (producer) => allAcknowledged(sent, await producer.send({ ...record, acks: -1 })));
   }
 
   sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
-    return this.through((producer) => producer.sendBatch({ ...batch, acks: -1 }));
+    return this.through(async (producer) => allAcknowledged(batch.topicMessages ?? [], await producer.sendBatch({ ...batch, acks: -1 })));
   }
 
   on: Producer['on'] = ((eventName: Listener['eventName'], listener: Listener['listener']) => {

@@ -1,3 +1,4 @@
+export * from './acknowledged-partitions';
 export * from './dead-letters';
 export * from './event-context';
 export * from './kafka-config';

@@ -1,6 +1,7 @@
 import { ConfigInvalid, ConfigOf, integer, list, loadConfig, text } from '@ordo/config';
 import { Kafka, KafkaConfig, LogEntry, Producer, ProducerConfig, logCreator, logLevel } from 'kafkajs';
 import { IdempotentProducer } from './idempotent-producer';
+import { rememberingPartitioner } from './acknowledged-partitions';
 
 export interface MessagingConfig {
   brokers: string[];
@@ -155,6 +156,8 @@ class ServiceKafka extends Kafka {
         // retried one (KAFKA-17926); kafkajs itself sends one produce request per broker at a time
         // when idempotent. The outbox relay asks for one.
         maxInFlightRequests: Math.min(config.maxInFlightRequests ?? MAX_IN_FLIGHT, MAX_IN_FLIGHT),
+        // Where each message went, for IdempotentProducer to check that every partition acknowledged it.
+        createPartitioner: rememberingPartitioner(config.createPartitioner),
       });
     return new IdempotentProducer(open, this.logger().namespace('IdempotentProducer'));
   }

@@ -16,7 +16,9 @@ const RELAY_LOCK_KEY = 0x6f72646f; // "ordo"
 const LOCKED_RETRY_MS = 20;
 
 // The relay's lock and the rows it then publishes, in one round trip: one row with `locked` false
-// when another relay holds the lock, one row with no `seq` when there is nothing to publish.
+// when another relay holds the lock, one row with no `seq` when there is nothing to publish. The rows
+// are read in the statement's snapshot, taken just before the lock: a batch another relay published
+// and deleted in between is published again (the inboxes drop the copies).
 const LOCK_NEXT_BATCH = statement(
   'outbox_lock_next_batch',
   `SELECT relay.locked, o.seq, o.topic, o.key, o.type, o.event

@@ -135,13 +135,10 @@ export class PrescriptionRepository {
   ) {}
 
   /**
-   * Stores a new prescription with its `issued` event (and the answer under its Idempotency-Key),
-   * all or nothing. False when a request with the same key stored its answer first: nothing written.
-   */
-  /**
    * Writes `prescription`, its `issued` event, the access record of the request that issued it
-   * (unless another caller issued it) and, under its key, the answer `remembered`. False when a
-   * request with the same key stored its answer first: then nothing is written.
+   * (unless another caller issued it) and, under its key, the answer `remembered`, in one statement:
+   * all or nothing. False when a request with the same key stored its answer first: then nothing is
+   * written.
    */
   async insertIssued(
     prescription: Prescription,
