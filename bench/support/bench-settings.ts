@@ -65,6 +65,13 @@ export const prescribingBenchSettings = {
     default: false,
     desc: "`1` also prints the 60 hottest stack frames of each of the prescribing benchmark's profiles",
   }),
+  BENCH_OPEN_RATE: integer({
+    min: 1,
+    default: undefined,
+    unit: 'req/s',
+    defaultText: '70 % of the closed-loop figure',
+    desc: "the rate of the prescribing benchmark's open-loop issuing window",
+  }),
 };
 
 export type Propagation = 'get' | 'db';
