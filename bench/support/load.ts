@@ -1,13 +1,11 @@
-// autocannon with a warm-up run (thrown away), progress every few seconds, and the figures the
-// report needs. The load generator runs in this process: it takes CPU from the same two cores.
+// autocannon, closed loop (a fixed rate is open-loop.ts's), with a warm-up run (thrown away),
+// progress every few seconds, and the figures the report needs. The load generator runs in this process: it takes CPU from the same two cores.
 import autocannon from 'autocannon';
 
 export interface HttpLoad {
   title: string;
   url: string;
   connections: number;
-  /** Open loop: this many requests per second in all, whatever the answers' latency. */
-  overallRate?: number;
   durationSeconds: number;
   warmupSeconds: number;
   requests: autocannon.Request[];
@@ -59,7 +57,6 @@ export async function httpLoad(load: HttpLoad): Promise<HttpLoadResult> {
     headers: load.headers,
     requests: load.requests,
     timeout: 30,
-    ...(load.overallRate ? { overallRate: load.overallRate } : {}),
   };
   if (load.warmupSeconds > 0) {
     load.log(`${load.title}: warm-up ${load.warmupSeconds}s at ${load.connections} connections`);
