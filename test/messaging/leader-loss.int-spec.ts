@@ -1,9 +1,10 @@
 // A send that spans two brokers while the leader of one of its partitions dies, on a three-node
 // cluster of the test's own: the partition moves to the other broker, which had already answered
-// for its own partition. kafkajs alone then reports the send done without having sent that
-// partition anything (its retry skips every broker that answered); the services' producer
-// (`createKafka`, IdempotentProducer) refuses the send instead, so the outbox relay keeps the events
-// and sends them again. What each topic holds is read back from the brokers.
+// for its own partition. kafkajs alone then reports the send done with no acknowledgement for that
+// partition (its retry skips every broker that answered): usually nothing was written there, but a
+// caller cannot tell. The services' producer (`createKafka`, IdempotentProducer) refuses the send
+// instead, so the outbox relay keeps the events and sends them again. What each topic holds is read
+// back from the brokers.
 import { UnacknowledgedPartitions, createKafka } from '@ordo/messaging';
 import { Kafka, Producer, logLevel } from 'kafkajs';
 import { rmSync } from 'node:fs';
@@ -92,7 +93,7 @@ describe('a send across two brokers while one of them dies', () => {
     }
   }
 
-  it('is refused by the services’ producer, where kafkajs alone reports it done with a partition never written', async () => {
+  it('is refused by the services’ producer, where kafkajs alone reports it done with a partition unacknowledged', async () => {
     const brokers = cluster.brokers.split(',');
     const plain = await ready(new Kafka({ brokers, clientId: 'ordo-test-plain', ...quiet }), 'ordo.test.leader-loss.plain');
     const ordo = await ready(
@@ -111,21 +112,23 @@ describe('a send across two brokers while one of them dies', () => {
     ]);
 
     // The fault happened as described (`held` waits for it): partition 0 moved to broker 2.
-    // kafkajs alone: done, with partition 1's acknowledgement only; partition 0 holds the warm-up alone.
+    // kafkajs alone: done, with partition 1's acknowledgement only. Partition 0 usually holds the
+    // warm-up alone (the send's message lost), but one run in several found it written: whatever
+    // happened, no broker vouched for it, and a relay deleting its events on this answer may lose them.
     expect(plainSend.status).toBe('fulfilled');
     expect((plainSend as PromiseFulfilledResult<{ partition: number }[]>).value.map((answer) => answer.partition)).toEqual([1]);
-    expect(await held('ordo.test.leader-loss.plain')).toEqual([1, 2]);
+    expect(await held('ordo.test.leader-loss.plain')).toEqual([expect.any(Number), 2]);
 
     // The services' producer: refused, naming the partition; sent again, both partitions hold the event.
     expect(ordoSend.status).toBe('rejected');
     const refusal = (ordoSend as PromiseRejectedResult).reason as Error;
     expect(refusal).toBeInstanceOf(UnacknowledgedPartitions);
     expect((refusal as UnacknowledgedPartitions).partitions).toEqual(['ordo.test.leader-loss.ordo[0]']);
-    expect(await held('ordo.test.leader-loss.ordo')).toEqual([1, 2]);
     await ordo.sendBatch(batch('ordo.test.leader-loss.ordo'));
+    // Both partitions hold the event after the warm-up, perhaps twice (written before the refusal,
+    // and again): consumers' inboxes drop the copy.
     const [first, second] = await held('ordo.test.leader-loss.ordo');
-    expect(first).toBe(2);
-    // Partition 1 holds its event twice (written before the refusal, and again): consumers' inboxes drop the copy.
+    expect(first).toBeGreaterThanOrEqual(2);
     expect(second).toBeGreaterThanOrEqual(2);
   }, 120_000);
 });
